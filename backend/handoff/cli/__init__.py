@@ -1,0 +1,58 @@
+"""The `handoff` command: thin click commands over the core."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from handoff import __version__
+from handoff.app import Handoff
+from handoff.errors import HandoffError
+
+
+class HandoffGroup(click.Group):
+    """Turns core errors into one clear message and a non-zero exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HandoffError as error:
+            console = Console(stderr=True, highlight=False)
+            console.print(f"[bold red]Error:[/] {error.cause}", soft_wrap=True)
+            if error.fix:
+                console.print(f"[bold]Fix:[/] {error.fix}", soft_wrap=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=HandoffGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handoff")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Hand finished WordPress sites over to their clients.
+
+    Connect sites running the Handoff Companion plugin, read their inventory, and (in
+    coming versions) push simplified admin menus, publish client handbooks and run the
+    handover checklist.
+
+    Data lives in HANDOFF_HOME (default: the per-user data directory); set
+    HANDOFF_DATABASE_URL to use another database.
+    """
+    ctx.ensure_object(Handoff)
+
+
+def _register() -> None:
+    from handoff.cli.demo import demo
+    from handoff.cli.sandbox import sandbox
+    from handoff.cli.site import site
+
+    main.add_command(site)
+    main.add_command(sandbox)
+    main.add_command(demo)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The domain: sites, inventories, and (later) menu profiles, handbooks and handovers."""

@@ -1,0 +1,41 @@
+"""The inventory document: validation against the plugin's schema, and reading it."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_errors(document: object, name: str = "inventory", limit: int = 5) -> list[str]:
+    """Return up to `limit` readable schema violations ('path: message'), [] when valid."""
+    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(e.path))
+    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors[:limit]]
+
+
+def active_plugins(inventory: dict) -> list[dict]:
+    return [p for p in inventory.get("plugins", []) if p.get("active")]
+
+
+def active_theme(inventory: dict) -> dict | None:
+    return next((t for t in inventory.get("themes", []) if t.get("active")), None)
+
+
+def menu_titles(tree: list[dict]) -> list[str]:
+    """Return 'Top' and 'Top › Sub' titles of a menu tree, in order."""
+    lines = []
+    for item in tree:
+        lines.append(item["title"])
+        lines.extend(f"{item['title']} › {child['title']}" for child in item.get("children", []))
+    return lines

@@ -1,0 +1,239 @@
+"""Sites: add by connection key, check, sync inventory, show, remove.
+
+The CLI and the dashboard call these; nothing here prints or knows about HTTP frameworks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, select
+
+from handoff.core.inventory import schema_errors
+from handoff.errors import HandoffError, InvalidInputError, NotFoundError
+from handoff.storage import InventorySnapshot, Site, Store, Vault
+from handoff.wordpress import BridgeError, ConnectionKey, open_client, parse_connection_key
+from handoff.wordpress.client import TRANSPORTS
+from handoff.wordpress.diagnose import Diagnosis, diagnose
+from handoff.wordpress.http import Timeouts
+
+SNAPSHOTS_KEPT = 20
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_url(url: str) -> str:
+    """Return a URL in the form used to compare sites: lower-case host, no default port/slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def suggest_name(url: str) -> str:
+    """Return a short site name from a URL: 'client' for https://www.client.example."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "site").lower().removeprefix("www.")
+    if re.fullmatch(r"[\d.]+|localhost", host):
+        base = f"{host.replace('.', '-')}-{parts.port}" if parts.port else host
+    else:
+        base = host.split(".")[0]
+    return re.sub(r"[^a-z0-9._-]", "-", base)[:100] or "site"
+
+
+def validate_transport(transport: str | None) -> None:
+    if transport not in (None, *TRANSPORTS):
+        raise InvalidInputError(f"Unknown transport '{transport}'.",
+                                f"use one of: {', '.join(TRANSPORTS)}", code="transport")
+
+
+@dataclass
+class AddResult:
+    site: Site
+    diagnosis: Diagnosis
+
+
+class Sites:
+    """The connected sites, their credentials and inventories."""
+
+    def __init__(self, store: Store, vault: Vault, *, timeouts: Timeouts | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.store, self.vault = store, vault
+        self.timeouts = timeouts or Timeouts()
+        self.clock = clock
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def list(self) -> list[Site]:
+        with self.store.session() as session:
+            return list(session.scalars(select(Site).order_by(Site.name)))
+
+    def get(self, name: str) -> Site:
+        with self.store.session() as session:
+            return self._get(session, name)
+
+    def latest_inventory(self, name: str) -> dict | None:
+        """Return the newest stored inventory of a site, or None before the first sync."""
+        with self.store.session() as session:
+            site = self._get(session, name)
+            snapshot = session.scalars(
+                select(InventorySnapshot).where(InventorySnapshot.site_id == site.id)
+                .order_by(InventorySnapshot.taken_at.desc()).limit(1)).first()
+            return json.loads(snapshot.data) if snapshot else None
+
+    def key_for(self, site: Site) -> ConnectionKey:
+        """Return the site's credentials, decrypted, for a transport."""
+        return ConnectionKey(url=site.url, rest=site.rest_url, xmlrpc=site.xmlrpc_url,
+                             user=site.username, password=self.vault.decrypt(site.secret),
+                             env=site.environment_type)
+
+    # -- changing --------------------------------------------------------------------------
+
+    def add(self, key_text: str, url: str | None = None, *, name: str | None = None,
+            transport: str | None = None, replace: bool = False) -> AddResult:
+        """Connect a site by its connection key; the store changes only if the site works."""
+        validate_transport(transport)
+        key = parse_connection_key(key_text)
+        if url and normalize_url(url) != normalize_url(key.url):
+            raise BridgeError("url_mismatch", url=url, detail=key.url)
+        existing = self._find_by_url(key.url)
+        name = self._choose_name(name, key.url, existing, replace)
+        diagnosis = diagnose(key, timeouts=self.timeouts, force=transport)
+        _raise_unless_ok(diagnosis)
+        with self.store.session() as session:
+            site = session.get(Site, existing.id) if existing else Site(created_at=self.clock())
+            _apply_key(site, key, self.vault)
+            site.name = name
+            site.transport_forced = transport is not None
+            self._record_check(site, diagnosis)
+            session.add(site)
+        return AddResult(site, diagnosis)
+
+    def check(self, name: str, transport: str | None = None) -> Diagnosis:
+        """Diagnose a stored site, remember the health and the transport that works."""
+        validate_transport(transport)
+        site = self.get(name)
+        force = transport or (site.transport if site.transport_forced else None)
+        diagnosis = diagnose(self.key_for(site), timeouts=self.timeouts, force=force)
+        with self.store.session() as session:
+            site = self._get(session, name)
+            self._record_check(site, diagnosis)
+            if transport:
+                site.transport_forced = True
+        return diagnosis
+
+    def sync(self, name: str) -> dict:
+        """Fetch the site's inventory, validate it, store it, and return it."""
+        site = self.get(name)
+        client = open_client(self.key_for(site), site.transport, self.timeouts)
+        status = client.status()
+        inventory = client.inventory()
+        problems = schema_errors(inventory)
+        if problems:
+            raise BridgeError("bad_response", url=site.url,
+                              detail="the inventory does not match the schema: " + problems[0])
+        self._store_snapshot(name, inventory, status)
+        return inventory
+
+    def remove(self, name: str) -> None:
+        """Forget a site and everything stored about it."""
+        with self.store.session() as session:
+            session.delete(self._get(session, name))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _get(self, session, name: str) -> Site:
+        site = session.scalars(select(Site).where(Site.name == name)).first()
+        if site is None:
+            known = ", ".join(session.scalars(select(Site.name).order_by(Site.name))) or "none"
+            raise NotFoundError(f"No site named '{name}'.", f"known sites: {known}",
+                                code="unknown_site")
+        return site
+
+    def _find_by_url(self, url: str) -> Site | None:
+        wanted = normalize_url(url)
+        return next((s for s in self.list() if normalize_url(s.url) == wanted), None)
+
+    def _choose_name(self, name: str | None, url: str, existing: Site | None,
+                     replace: bool) -> str:
+        if existing and not replace:
+            raise InvalidInputError(f"{url} is already connected as '{existing.name}'.",
+                                    "add --replace to store the new key for it",
+                                    code="duplicate_site")
+        if name is None:
+            name = existing.name if existing else self._free_name(suggest_name(url))
+        if not _NAME.match(name):
+            raise InvalidInputError(f"'{name}' is not a usable site name.", "use lower-case "
+                                    "letters, digits, '.', '-' or '_' (at most 100)",
+                                    code="site_name")
+        taken = next((s for s in self.list() if s.name == name), None)
+        if taken and (existing is None or taken.id != existing.id):
+            raise InvalidInputError(f"A site named '{name}' exists already ({taken.url}).",
+                                    "choose another --name", code="duplicate_name")
+        return name
+
+    def _free_name(self, base: str) -> str:
+        names = {s.name for s in self.list()}
+        candidate, number = base, 2
+        while candidate in names:
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
+
+    def _record_check(self, site: Site, diagnosis: Diagnosis) -> None:
+        site.last_check_at = self.clock()
+        site.health = diagnosis.health
+        site.health_summary = diagnosis.summary()
+        if diagnosis.transport:
+            site.transport = diagnosis.transport
+            _apply_status(site, diagnosis.status)
+
+    def _store_snapshot(self, name: str, inventory: dict, status: dict) -> None:
+        data = json.dumps(inventory, sort_keys=True, ensure_ascii=False)
+        with self.store.session() as session:
+            site = self._get(session, name)
+            now = self.clock()
+            session.add(InventorySnapshot(site_id=site.id, taken_at=now, data=data,
+                                          sha256=hashlib.sha256(data.encode()).hexdigest()))
+            site.last_sync_at = now
+            _apply_status(site, status)
+            session.flush()
+            _prune_snapshots(session, site.id)
+
+
+def _apply_key(site: Site, key: ConnectionKey, vault: Vault) -> None:
+    site.url, site.rest_url, site.xmlrpc_url = key.url, key.rest, key.xmlrpc
+    site.username, site.environment_type = key.user, key.env
+    site.secret = vault.encrypt(key.password)
+
+
+def _apply_status(site: Site, status: dict) -> None:
+    site.wordpress_version = str(status.get("wordpress_version", site.wordpress_version))
+    site.plugin_version = str(status.get("plugin_version", site.plugin_version))
+    site.php_version = str(status.get("php_version", site.php_version))
+
+
+def _prune_snapshots(session, site_id: int) -> None:
+    keep = select(InventorySnapshot.id).where(InventorySnapshot.site_id == site_id) \
+        .order_by(InventorySnapshot.taken_at.desc()).limit(SNAPSHOTS_KEPT)
+    session.execute(delete(InventorySnapshot).where(InventorySnapshot.site_id == site_id,
+                                                    InventorySnapshot.id.not_in(keep)))
+
+
+def _raise_unless_ok(diagnosis: Diagnosis) -> None:
+    if diagnosis.ok:
+        return
+    error = diagnosis.blocking_error()
+    if error is not None:
+        raise error
+    failed = next(f for f in diagnosis.findings if f.level == "fail")
+    raise HandoffError(failed.message, failed.fix, code=failed.check)

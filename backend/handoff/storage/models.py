@@ -1,0 +1,77 @@
+"""Tables of the store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, gives back aware datetimes on every engine (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; pass an aware UTC datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Site(Base):
+    """A client site the backend is connected to."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    rest_url: Mapped[str] = mapped_column(String(500))
+    xmlrpc_url: Mapped[str] = mapped_column(String(500))
+    username: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(Text)  # the Application Password, encrypted
+    environment_type: Mapped[str] = mapped_column(String(20), default="production")
+    transport: Mapped[str] = mapped_column(String(10), default="rest")
+    transport_forced: Mapped[bool] = mapped_column(default=False)
+    wordpress_version: Mapped[str] = mapped_column(String(30), default="")
+    plugin_version: Mapped[str] = mapped_column(String(30), default="")
+    php_version: Mapped[str] = mapped_column(String(30), default="")
+    health: Mapped[str] = mapped_column(String(10), default="unknown")
+    health_summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    last_check_at: Mapped[datetime | None]
+    last_sync_at: Mapped[datetime | None]
+
+    snapshots: Mapped[list[InventorySnapshot]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="InventorySnapshot.taken_at")
+
+    def __repr__(self) -> str:
+        return f"Site(name={self.name!r}, url={self.url!r})"
+
+
+class InventorySnapshot(Base):
+    """The inventory a sync fetched, kept as the plugin sent it."""
+
+    __tablename__ = "inventory_snapshots"
+    __table_args__ = (Index("ix_inventory_site_taken", "site_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    taken_at: Mapped[datetime]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)  # JSON
+
+    site: Mapped[Site] = relationship(back_populates="snapshots")

@@ -1,0 +1,87 @@
+"""One interface to a site, whichever transport carries it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from handoff import MIN_PLUGIN_VERSION, MIN_WORDPRESS_VERSION
+from handoff.wordpress.connection_key import ConnectionKey
+from handoff.wordpress.errors import BridgeError
+from handoff.wordpress.http import Timeouts, allows_insecure, require_secure_url
+from handoff.wordpress.rest import RestTransport
+from handoff.wordpress.xmlrpc import XmlRpcTransport
+
+TRANSPORTS = ("rest", "xmlrpc")
+
+
+class Transport(Protocol):
+    name: str
+
+    def status(self) -> dict: ...
+
+    def inventory(self) -> dict: ...
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """Return a comparable tuple from '6.1.9' or '6.4-beta1' (non-numbers end the tuple)."""
+    parts = []
+    for piece in str(text).replace("-", ".").split("."):
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return tuple(parts)
+
+
+def check_versions(status: dict, url: str) -> None:
+    """Refuse a site whose plugin or WordPress is older than this backend supports."""
+    plugin = str(status.get("plugin_version", ""))
+    if version_tuple(plugin) < version_tuple(MIN_PLUGIN_VERSION):
+        raise BridgeError("plugin_too_old", url=url, version=plugin or "unknown",
+                          detail=MIN_PLUGIN_VERSION)
+    wordpress = str(status.get("wordpress_version", ""))
+    if version_tuple(wordpress) < version_tuple(MIN_WORDPRESS_VERSION):
+        raise BridgeError("wordpress_too_old", url=url, version=wordpress or "unknown",
+                          detail=MIN_WORDPRESS_VERSION)
+
+
+@dataclass
+class WordPressClient:
+    """A site reached through one transport, speaking the bridge protocol."""
+
+    transport: Transport
+    url: str
+
+    @property
+    def transport_name(self) -> str:
+        return self.transport.name
+
+    def status(self) -> dict:
+        """Return the site's status after checking it is a version we can work with."""
+        status = self.transport.status()
+        check_versions(status, self.url)
+        return status
+
+    def inventory(self) -> dict:
+        """Return the site's inventory document."""
+        return self.transport.inventory()
+
+
+def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None) -> Transport:
+    """Return the named transport for a site, after the plain-HTTP safety check."""
+    verify = not allows_insecure(key.url, key.env)
+    if name == "rest":
+        require_secure_url(key.rest, key.env)
+        return RestTransport(key.rest, key.user, key.password, verify=verify,
+                             timeouts=timeouts, home_url=key.url)
+    if name == "xmlrpc":
+        require_secure_url(key.xmlrpc, key.env)
+        return XmlRpcTransport(key.xmlrpc, key.user, key.password, verify=verify,
+                               timeouts=timeouts)
+    raise ValueError(f"unknown transport {name!r}; expected one of {TRANSPORTS}")
+
+
+def open_client(key: ConnectionKey, transport: str,
+                timeouts: Timeouts | None = None) -> WordPressClient:
+    """Return a client for a site over the given transport ('rest' or 'xmlrpc')."""
+    return WordPressClient(make_transport(key, transport, timeouts), key.url)

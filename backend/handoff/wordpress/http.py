@@ -1,0 +1,100 @@
+"""HTTP plumbing shared by both transports: timeouts, TLS policy, error classification."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+
+from handoff import __version__
+from handoff.wordpress.errors import BridgeError
+
+USER_AGENT = f"Handoff/{__version__} (+https://github.com/wp-handoff)"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for a connection and for an answer; a dead site never stalls the rest."""
+
+    connect: float = 10.0
+    read: float = 30.0
+
+    def as_requests(self) -> tuple[float, float]:
+        return (self.connect, self.read)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Return True for localhost names and loopback addresses."""
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allows_insecure(url: str, environment_type: str) -> bool:
+    """Return True where plain HTTP and unverified TLS are acceptable: loopback or local sites."""
+    return is_loopback_host(urlsplit(url).hostname) or environment_type == "local"
+
+
+def require_secure_url(url: str, environment_type: str) -> None:
+    """Refuse to send a password over plain HTTP to a site that is not local."""
+    if urlsplit(url).scheme != "https" and not allows_insecure(url, environment_type):
+        raise BridgeError("insecure_http", url=url)
+
+
+def make_session(verify: bool) -> requests.Session:
+    """Return a session that identifies itself and verifies certificates unless told not to."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    session.verify = verify
+    return session
+
+
+def classify_request_error(exc: BaseException, url: str, timeouts: Timeouts) -> BridgeError:
+    """Turn a requests/socket exception into the BridgeError a user can act on."""
+    host = urlsplit(url).hostname or url
+    chain = _exception_chain(exc)
+    if any(isinstance(e, (requests.exceptions.SSLError, ssl.SSLError)) for e in chain):
+        return BridgeError("tls", url=url, host=host, detail=_short(chain[-1]))
+    if any(isinstance(e, socket.gaierror) or "NameResolution" in type(e).__name__
+           for e in chain):
+        return BridgeError("dns", url=url, host=host)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return BridgeError("refused", url=url, host=host)
+    if any(isinstance(e, (requests.exceptions.Timeout, TimeoutError, socket.timeout))
+           for e in chain):
+        return BridgeError("timeout", url=url, host=host,
+                           detail=f"connect {timeouts.connect:g} s, read {timeouts.read:g} s")
+    return BridgeError("connection", url=url, host=host, detail=_short(chain[-1]))
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """Return the exception and everything it was raised from, outermost first."""
+    chain, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        nested = getattr(current, "reason", None)  # urllib3 wraps the socket error here
+        if isinstance(nested, BaseException) and id(nested) not in seen:
+            chain.append(nested)
+            seen.add(id(nested))
+        current = current.__cause__ or current.__context__
+    for item in list(chain):  # urllib3 MaxRetryError -> NewConnectionError -> OSError in args
+        chain.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException)
+                     and id(a) not in seen)
+    return chain
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,81 @@
+"""The REST transport: the plugin's `handoff/v1` routes with an Application Password."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from handoff.wordpress.errors import BridgeError
+from handoff.wordpress.http import Timeouts, classify_request_error, make_session
+from handoff.wordpress.responses import json_body, rest_error
+
+NAMESPACE = "handoff/v1"
+
+
+def route_url(rest_root: str, route: str) -> str:
+    """Return the URL of `route` under a REST root, pretty (/wp-json/) or plain (?rest_route=)."""
+    parts = urlsplit(rest_root)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if "rest_route" in query:
+        query["rest_route"] = "/" + "/".join(filter(None, [query["rest_route"].strip("/"),
+                                                           route.strip("/")]))
+        return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
+    return rest_root.rstrip("/") + "/" + route.strip("/")
+
+
+def plain_rest_root(home_url: str) -> str:
+    """Return the REST root that works without pretty permalinks."""
+    return home_url.rstrip("/") + "/?rest_route=/"
+
+
+class RestTransport:
+    """Talks to the plugin's REST routes; one instance per site."""
+
+    name = "rest"
+
+    def __init__(self, rest_root: str, user: str, password: str, *, verify: bool = True,
+                 timeouts: Timeouts | None = None, session: requests.Session | None = None,
+                 home_url: str = "") -> None:
+        self.rest_root = rest_root
+        self.home_url = home_url
+        self.timeouts = timeouts or Timeouts()
+        self.session = session or make_session(verify)
+        self.session.auth = (user, password)
+
+    def status(self) -> dict:
+        """Return the plugin's /status answer."""
+        return self.get("status")
+
+    def inventory(self) -> dict:
+        """Return the plugin's /inventory answer."""
+        return self.get("inventory")
+
+    def get(self, route: str) -> dict:
+        """GET a route of the plugin's namespace and return its JSON object."""
+        try:
+            return self._get_at(self.rest_root, route)
+        except BridgeError as error:
+            # A /wp-json/ root 404s as HTML when pretty permalinks were switched off later.
+            fallback = plain_rest_root(self.home_url) if self.home_url else ""
+            if error.code != "not_wordpress" or error.status != 404 or not fallback \
+                    or fallback == self.rest_root:
+                raise
+            body = self._get_at(fallback, route)
+            self.rest_root = fallback
+            return body
+
+    def _get_at(self, rest_root: str, route: str) -> dict:
+        url = route_url(rest_root, f"{NAMESPACE}/{route}")
+        try:
+            response = self.session.get(url, timeout=self.timeouts.as_requests(),
+                                        allow_redirects=True)
+        except requests.RequestException as exc:
+            raise classify_request_error(exc, url, self.timeouts) from None
+        if response.status_code != 200:
+            raise rest_error(response, url, sent_auth=self.session.auth is not None)
+        body = json_body(response)
+        if not isinstance(body, dict):
+            raise rest_error(response, url, sent_auth=True) if body is None else \
+                BridgeError("bad_response", url=url, detail="expected a JSON object")
+        return body

@@ -1,0 +1,149 @@
+"""The XML-RPC transport: credentials in the body, for hosts that strip Authorization.
+
+Built on python-wordpress-xmlrpc. That library (2.3) breaks on Python >= 3.10 when a
+method has a `results_class` and returns a list (`collections.Iterable`); our method
+classes have none, so raw structs come back untouched. It has no timeout of its own: the
+transports below add one.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import xmlrpc.client
+from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
+
+from wordpress_xmlrpc import AuthenticatedMethod, Client
+from wordpress_xmlrpc.exceptions import (
+    InvalidCredentialsError,
+    ServerConnectionError,
+    UnsupportedXmlrpcMethodError,
+    XmlrpcDisabledError,
+)
+
+from handoff.wordpress.errors import BridgeError
+from handoff.wordpress.http import USER_AGENT, Timeouts, classify_request_error
+
+FORBIDDEN_PREFIX = "handoff_forbidden:"
+
+
+class _HandoffMethod(AuthenticatedMethod):
+    """A `handoff.*` method: takes (username, password), no blog id."""
+
+    def default_args(self, client):
+        return (client.username, client.password)
+
+
+class HandoffStatus(_HandoffMethod):
+    method_name = "handoff.status"
+
+
+class HandoffInventory(_HandoffMethod):
+    method_name = "handoff.inventory"
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    user_agent = USER_AGENT
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
+    user_agent = USER_AGENT
+
+    def __init__(self, timeout: float, verify: bool) -> None:
+        context = ssl.create_default_context()
+        if not verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        super().__init__(context=context)
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+def _transport_for(url: str, timeouts: Timeouts, verify: bool) -> xmlrpc.client.Transport:
+    timeout = max(timeouts.connect, timeouts.read)
+    if urlsplit(url).scheme == "https":
+        return _TimeoutSafeTransport(timeout, verify)
+    return _TimeoutTransport(timeout)
+
+
+class XmlRpcTransport:
+    """Talks to the plugin's `handoff.*` XML-RPC methods; one instance per site."""
+
+    name = "xmlrpc"
+
+    def __init__(self, xmlrpc_url: str, user: str, password: str, *, verify: bool = True,
+                 timeouts: Timeouts | None = None) -> None:
+        self.url = xmlrpc_url
+        self.timeouts = timeouts or Timeouts()
+        self._user, self._password, self._verify = user, password, verify
+        self._client: Client | None = None
+
+    def status(self) -> dict:
+        """Return the plugin's handoff.status answer."""
+        return self._call(HandoffStatus())
+
+    def inventory(self) -> dict:
+        """Return the plugin's handoff.inventory answer."""
+        return self._call(HandoffInventory())
+
+    def _call(self, method: _HandoffMethod) -> dict:
+        try:
+            result = self._connected().call(method)
+        except BridgeError:
+            raise
+        except Exception as exc:  # the library lets socket, HTTP and XML errors through raw
+            raise self._classify(exc) from None
+        if not isinstance(result, dict):
+            raise BridgeError("bad_response", url=self.url, detail="expected a struct")
+        return result
+
+    def _connected(self) -> Client:
+        if self._client is None:
+            transport = _transport_for(self.url, self.timeouts, self._verify)
+            # The constructor asks for mt.supportedMethods, which also proves XML-RPC is there.
+            self._client = Client(self.url, self._user, self._password, transport=transport)
+        return self._client
+
+    def _classify(self, exc: Exception) -> BridgeError:
+        url = self.url
+        if isinstance(exc, InvalidCredentialsError):
+            if str(exc).startswith(FORBIDDEN_PREFIX):
+                return BridgeError("forbidden", url=url)
+            return BridgeError("wrong_password", url=url, detail=str(exc))
+        if isinstance(exc, XmlrpcDisabledError):
+            return BridgeError("xmlrpc_disabled", url=url, detail=str(exc))
+        if isinstance(exc, UnsupportedXmlrpcMethodError):
+            return BridgeError("plugin_missing", url=url)
+        if isinstance(exc, ServerConnectionError):
+            return BridgeError("xmlrpc_disabled", url=url, detail=_protocol_detail(str(exc)))
+        if isinstance(exc, (ExpatError, xmlrpc.client.ResponseError)):
+            return BridgeError("not_wordpress", url=url,
+                               detail="xmlrpc.php did not answer with XML")
+        if isinstance(exc, xmlrpc.client.Fault):
+            return BridgeError("bad_response", url=url,
+                               detail=f"fault {exc.faultCode}: {exc.faultString}")
+        if isinstance(exc, xmlrpc.client.ProtocolError):
+            return BridgeError("xmlrpc_disabled", url=url, detail=f"HTTP {exc.errcode}")
+        if isinstance(exc, (OSError, socket.timeout, ssl.SSLError)):
+            return classify_request_error(exc, url, self.timeouts)
+        return BridgeError("bad_response", url=url, detail=type(exc).__name__)
+
+
+def _protocol_detail(text: str) -> str:
+    # The library wraps ProtocolError in repr(); keep the HTTP status for the user.
+    marker = "ProtocolError for "
+    return text[text.find(marker) + len(marker):].rstrip(">") if marker in text else text
