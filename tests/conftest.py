@@ -8,10 +8,7 @@ import pytest
 
 from handoff.app import Handoff
 from handoff.config import Settings
-from handoff.wordpress.connection_key import ConnectionKey
 from handoff.wordpress.http import Timeouts
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -29,13 +26,4 @@ def app(handoff_home) -> Handoff:
     """A backend with its own store in a temporary directory and short timeouts."""
     settings = Settings(data_dir=handoff_home,
                         database_url=f"sqlite:///{handoff_home / 'handoff.db'}")
-    return Handoff(settings=settings, timeouts=Timeouts(connect=2, read=5))
-
-
-def make_key(url: str = "https://client.example", **overrides) -> ConnectionKey:
-    """Return a well-formed connection key for `url`."""
-    fields = {"url": url, "rest": f"{url}/wp-json/", "xmlrpc": f"{url}/xmlrpc.php",
-              "user": "handoff-bridge", "password": "AbCdEfGhIjKlMnOpQrStUvWx",
-              "env": "production"}
-    fields.update(overrides)
-    return ConnectionKey(**fields)
+    return Handoff(settings=settings, timeouts=Timeouts(connect=2, read=15))

@@ -5,7 +5,7 @@ import pytest
 
 from handoff.errors import InvalidInputError
 from handoff.wordpress.connection_key import key_check, parse_connection_key
-from tests.conftest import make_key
+from tests.helpers import make_key
 
 
 def _encode(payload: dict) -> str:

@@ -11,7 +11,7 @@ from handoff.wordpress import diagnose as diagnose_module
 from handoff.wordpress.diagnose import diagnose
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.xmlrpc import XmlRpcTransport
-from tests.conftest import make_key
+from tests.helpers import make_key
 
 URL = "https://client.example"
 STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version": "8.2.36",
@@ -161,3 +161,11 @@ def test_waf_in_front_of_everything(xmlrpc):
     diagnosis = diagnose(make_key(URL), now=now)
     assert diagnosis.blocking_error().code == "waf"
     assert "firewall" in diagnosis.summary()
+
+
+@responses.activate
+def test_a_closed_fallback_is_information_not_a_warning(xmlrpc):
+    site()
+    diagnosis = diagnose(make_key(URL), now=now)  # XML-RPC answers 405 in this fixture
+    assert diagnosis.health == "ok"
+    assert [f.level for f in diagnosis.findings if f.check == "xmlrpc"] == ["info"]

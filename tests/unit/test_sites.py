@@ -11,7 +11,7 @@ import responses
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.xmlrpc import XmlRpcTransport
-from tests.conftest import make_key
+from tests.helpers import make_key
 
 URL = "https://client.example"
 STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version": "8.2.36",

@@ -161,10 +161,24 @@ def _choose_transport(diagnosis: Diagnosis, force: str | None) -> None:
     for name in (force,) if force else TRANSPORTS:
         if name in diagnosis.working:
             diagnosis.transport = name
+            _soften_fallback_failures(diagnosis, name)
             return
     error = diagnosis.blocking_error()
     if error is not None:
         diagnosis.add("transport", "fail", f"No transport works: {error.cause}", error.fix)
+
+
+def _soften_fallback_failures(diagnosis: Diagnosis, chosen: str) -> None:
+    """A fallback that fails while the preferred transport works is information, not a fault.
+
+    Many sites close XML-RPC on purpose; that must not turn their health yellow.
+    """
+    preferred = TRANSPORTS.index(chosen)
+    for index, finding in enumerate(diagnosis.findings):
+        if finding.check in TRANSPORTS[preferred + 1:] and finding.level == "warn":
+            diagnosis.findings[index] = Finding(finding.check, "info",
+                                                finding.message + " (not needed: "
+                                                f"{chosen.upper()} works)")
 
 
 def _check_status(key: ConnectionKey, diagnosis: Diagnosis, now: Callable[[], float]) -> None:

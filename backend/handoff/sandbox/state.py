@@ -1,0 +1,55 @@
+"""state.json: which processes serve the sandbox, and on which port.
+
+Kept on disk so that another process (the CLI) can find and stop a sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class State:
+    """The sandbox's runtime facts; pids are None when that process is not running."""
+
+    port: int | None = None
+    mariadb_pid: int | None = None
+    server_pid: int | None = None
+
+    def stopped(self) -> State:
+        """Return this state without processes (the port is kept for the next start)."""
+        return replace(self, mariadb_pid=None, server_pid=None)
+
+
+def load_state(path: Path) -> State:
+    """Return the state stored at `path`, or an empty State if there is none or it is unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return State()
+    if not isinstance(data, dict):
+        return State()
+    known = {field.name for field in fields(State)}
+    values = {key: value for key, value in data.items()
+              if key in known and (value is None or (isinstance(value, int)
+                                                     and not isinstance(value, bool)))}
+    return State(**values)
+
+
+def save_state(path: Path, state: State) -> None:
+    """Write `state` to `path` atomically, so a reader never sees half a file."""
+    write_json_atomically(path, asdict(state))
+
+
+def write_json_atomically(path: Path, data: object, mode: int = 0o644) -> None:
+    """Write `data` as JSON to `path` via a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+    os.replace(temporary, path)

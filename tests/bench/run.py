@@ -1,0 +1,134 @@
+"""Benchmarks of the bridge against a real local WordPress.
+
+    python -m tests.bench.run [--runs N] [--dir DIR]
+
+Prints medians; copy them into docs/benchmarks.md. Only loopback is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from handoff.app import Handoff
+from handoff.config import Settings
+from handoff.sandbox import Sandbox
+from tests.bench.probe import PROBE_NAME, PROBE_SOURCE, read_probe
+
+PLUGIN = "handoff-companion/handoff-companion.php"
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def time_calls(call, runs: int) -> list[float]:
+    """Return wall times of `runs` calls, after one warm-up call."""
+    call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bench_sync(sandbox: Sandbox, home: Path, runs: int) -> dict[str, float]:
+    """Median wall time of `site sync` over each transport."""
+    app = Handoff(settings=Settings(data_dir=home, database_url=f"sqlite:///{home}/h.db"))
+    results = {}
+    for transport in ("rest", "xmlrpc"):
+        name = f"bench-{transport}"
+        app.sites.add(sandbox.connection_key(), sandbox.url, name=name, transport=transport)
+        results[transport] = median_ms(time_calls(lambda n=name: app.sites.sync(n), runs))
+    return results
+
+
+def admin_session(sandbox: Sandbox) -> requests.Session:
+    """Return a session logged in to wp-admin as the administrator."""
+    session = requests.Session()
+    session.cookies.set("wordpress_test_cookie", "WP Cookie check")
+    response = session.post(f"{sandbox.url}/wp-login.php", timeout=30, data={
+        "log": sandbox.admin_login, "pwd": sandbox.admin_password, "testcookie": "1",
+        "redirect_to": f"{sandbox.url}/wp-admin/"})
+    response.raise_for_status()
+    if not any(c.name.startswith("wordpress_logged_in") for c in session.cookies):
+        raise RuntimeError("could not log in to the sandbox")
+    return session
+
+
+def page_costs(session: requests.Session, url: str, runs: int) -> dict[str, float]:
+    """Median wall time, PHP time and SQL query count of a page."""
+    walls, php, queries = [], [], []
+    session.get(url, timeout=30)
+    for _ in range(runs):
+        started = time.perf_counter()
+        html = session.get(url, timeout=30).text
+        walls.append(time.perf_counter() - started)
+        count, php_ms = read_probe(html)
+        queries.append(count)
+        php.append(php_ms)
+    return {"wall_ms": median_ms(walls), "php_ms": statistics.median(php),
+            "queries": statistics.median(queries)}
+
+
+def bench_plugin_cost(sandbox: Sandbox, runs: int) -> dict[str, dict]:
+    """Cost of the plugin on an admin page and a front-end page: active vs inactive."""
+    sandbox.add_mu_plugin(PROBE_NAME, PROBE_SOURCE)
+    pages = {"admin (index.php)": f"{sandbox.url}/wp-admin/index.php",
+             "admin (edit.php)": f"{sandbox.url}/wp-admin/edit.php",
+             "front end (/)": f"{sandbox.url}/"}
+    results: dict[str, dict] = {}
+    try:
+        for state in ("active", "inactive"):
+            call = "activate_plugin" if state == "active" else "deactivate_plugins"
+            sandbox.php(f"{call}( '{PLUGIN}' );")
+            session = admin_session(sandbox)
+            for label, url in pages.items():
+                # the front end is measured as a visitor: that is what every visitor costs
+                client = session if label.startswith("admin") else requests.Session()
+                results.setdefault(label, {})[state] = page_costs(client, url, runs)
+    finally:
+        sandbox.php(f"activate_plugin( '{PLUGIN}' );")
+        sandbox.remove_mu_plugin(PROBE_NAME)
+    return results
+
+
+def report(sync: dict[str, float], costs: dict[str, dict], runs: int) -> str:
+    lines = [f"site sync, median of {runs}: " +
+             ", ".join(f"{t} {ms:.1f} ms" for t, ms in sync.items()), "",
+             "| page | active wall ms | inactive wall ms | ratio | active PHP ms | "
+             "inactive PHP ms | queries active / inactive |", "|---|---|---|---|---|---|---|"]
+    for page, states in costs.items():
+        on, off = states["active"], states["inactive"]
+        lines.append(f"| {page} | {on['wall_ms']:.1f} | {off['wall_ms']:.1f} | "
+                     f"{on['wall_ms'] / off['wall_ms']:.3f} | {on['php_ms']:.1f} | "
+                     f"{off['php_ms']:.1f} | {on['queries']:.0f} / {off['queries']:.0f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--page-runs", type=int, default=30)
+    parser.add_argument("--dir", type=Path, default=None, help="sandbox directory")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        sandbox = Sandbox(args.dir or Path(scratch) / "sandbox")
+        sandbox.start()
+        try:
+            sandbox.reset()
+            sync = bench_sync(sandbox, Path(scratch) / "home", args.runs)
+            costs = bench_plugin_cost(sandbox, args.page_runs)
+        finally:
+            sandbox.stop()
+    print(report(sync, costs, args.runs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The backend against a real WordPress: connect, check, sync, show — over both transports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from handoff.cli import main
+from handoff.core.inventory import menu_titles, schema_errors
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def key(fresh_sandbox) -> str:
+    return fresh_sandbox.connection_key()
+
+
+@pytest.fixture
+def cli(app):
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(main, list(args), obj=app, input=input, catch_exceptions=False)
+    return invoke
+
+
+def test_connect_check_sync_show_remove_through_the_cli(cli, fresh_sandbox, key):
+    added = cli("site", "add", fresh_sandbox.url, "--key", key, "--name", "shop")
+    assert added.exit_code == 0, added.output
+    assert "over rest" in added.output
+
+    checked = cli("site", "check", "shop", "--json")
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.output)
+    assert report["transport"] == "rest" and report["health"] == "ok", report
+    assert {f["check"] for f in report["findings"]} >= {"dns", "connect", "rest", "xmlrpc",
+                                                       "versions", "clock"}
+
+    synced = cli("site", "sync", "shop")
+    assert synced.exit_code == 0, synced.output
+
+    listed = json.loads(cli("site", "list", "--json").output)
+    assert listed[0]["wordpress_version"].startswith("6.1")
+    assert listed[0]["plugin_version"] == "0.1.0" and listed[0]["last_sync_at"]
+
+    shown = cli("site", "show", "shop", "--role", "editor")
+    assert shown.exit_code == 0, shown.output
+    assert "Sandbox Client Co." in shown.output and "as editor sees it" in shown.output
+
+    assert cli("site", "remove", "shop", "--yes").exit_code == 0
+    assert json.loads(cli("site", "list", "--json").output) == []
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+def test_inventory_is_real_and_valid_over_both_transports(app, fresh_sandbox, key, transport):
+    app.sites.add(key, fresh_sandbox.url, name="s", transport=transport)
+    inventory = app.sites.sync("s")
+    assert schema_errors(inventory) == []
+    assert inventory["software"]["wordpress"].startswith("6.1")
+    assert inventory["site"]["environment_type"] == "local"
+    plugins = {p["file"]: p for p in inventory["plugins"]}
+    assert plugins["handoff-companion/handoff-companion.php"]["active"] is True
+    assert plugins["akismet/akismet.php"]["active"] is False
+    assert {t["stylesheet"] for t in inventory["themes"] if t["active"]} == {"twentytwentythree"}
+    assert "portfolio" in {p["name"] for p in inventory["post_types"]}
+    roles = {r["name"]: r for r in inventory["roles"]}
+    assert roles["handoff_bridge"]["capabilities"] == ["handoff_bridge_access", "read"] or \
+        sorted(roles["handoff_bridge"]["capabilities"]) == ["handoff_bridge_access", "read"]
+    assert roles["editor"]["user_count"] == 1
+    assert app.sites.get("s").transport == transport
+
+
+def test_admin_menu_is_the_real_one_per_role(app, fresh_sandbox, key):
+    app.sites.add(key, fresh_sandbox.url, name="s")
+    menu = app.sites.sync("s")["admin_menu"]
+    full = menu_titles(menu["full"])
+    editor = menu_titles(menu["by_role"]["editor"])
+    subscriber = menu_titles(menu["by_role"]["subscriber"])
+    # core screens, a plugin's top-level page and its submenu, a custom post type
+    for title in ("Dashboard", "Posts", "Pages", "Plugins", "Settings", "Sandbox Reports",
+                  "Sandbox Reports › Export", "Portfolio"):
+        assert title in full, (title, full)
+    assert "Sandbox Reports" in editor and "Sandbox Reports › Export" not in editor
+    assert "Plugins" not in editor and "Settings" not in editor
+    assert "Posts" not in subscriber and "Profile" in subscriber
+    slugs = {item["slug"] for item in menu["full"]}
+    assert {"index.php", "edit.php", "edit.php?post_type=page", "sandbox-reports"} <= slugs
+    assert all("<" not in title for title in full), "titles carry no markup or counters"
+
+
+def test_rest_works_without_pretty_permalinks(app, fresh_sandbox):
+    fresh_sandbox.set_permalinks("")
+    key = fresh_sandbox.connection_key()
+    app.sites.add(key, fresh_sandbox.url, name="plain", transport="rest")
+    assert app.sites.sync("plain")["site"]["permalink_structure"] == ""
+
+
+def test_pretty_permalinks_switched_off_after_connecting_still_work(app, fresh_sandbox, key):
+    app.sites.add(key, fresh_sandbox.url, name="s", transport="rest")
+    fresh_sandbox.set_permalinks("")
+    assert app.sites.sync("s")["site"]["permalink_structure"] == ""
+
+
+def test_unauthenticated_and_unprivileged_requests_are_refused(fresh_sandbox):
+    status = f"{fresh_sandbox.url}/wp-json/handoff/v1/status"
+    anonymous = requests.get(status, timeout=10)
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "handoff_unauthenticated"
+    client = requests.get(status, timeout=10,
+                          auth=(fresh_sandbox.client_login, fresh_sandbox.client_password))
+    assert client.status_code == 401  # a login password is not an Application Password
+
+
+def test_disconnect_revokes_the_backends_access(app, fresh_sandbox, key):
+    app.sites.add(key, fresh_sandbox.url, name="s")
+    fresh_sandbox.php("(new \\Handoff\\Companion\\Bridge_Connection())->disconnect();")
+    diagnosis = app.sites.check("s")
+    assert not diagnosis.ok
+    assert diagnosis.blocking_error().code == "wrong_password"
