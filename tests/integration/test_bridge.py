@@ -117,7 +117,9 @@ def test_unauthenticated_and_unprivileged_requests_are_refused(fresh_sandbox):
 
 def test_disconnect_revokes_the_backends_access(app, fresh_sandbox, key):
     app.sites.add(key, fresh_sandbox.url, name="s")
-    fresh_sandbox.php("(new \\Handoff\\Companion\\Bridge_Connection())->disconnect();")
+    fresh_sandbox.php(
+        f"wp_set_current_user( get_user_by( 'login', '{fresh_sandbox.admin_login}' )->ID );"
+        "(new \\Handoff\\Companion\\Bridge_Connection())->disconnect();")
     diagnosis = app.sites.check("s")
     assert not diagnosis.ok
     assert diagnosis.blocking_error().code == "wrong_password"

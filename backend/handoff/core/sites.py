@@ -137,7 +137,7 @@ class Sites:
         site = self.get(name)
         client = open_client(self.key_for(site), site.transport, self.timeouts)
         status = client.status()
-        inventory = client.inventory()
+        inventory = client.inventory(status)
         problems = schema_errors(inventory)
         if problems:
             raise BridgeError("bad_response", url=site.url,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from handoff import MIN_PLUGIN_VERSION, MIN_WORDPRESS_VERSION
+from handoff.wordpress.admin_menu import fetch_admin_menu, with_admin_menu
 from handoff.wordpress.connection_key import ConnectionKey
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts, allows_insecure, require_secure_url
@@ -51,6 +53,8 @@ class WordPressClient:
 
     transport: Transport
     url: str
+    key: ConnectionKey | None = None
+    timeouts: Timeouts | None = None
 
     @property
     def transport_name(self) -> str:
@@ -62,9 +66,27 @@ class WordPressClient:
         check_versions(status, self.url)
         return status
 
-    def inventory(self) -> dict:
-        """Return the site's inventory document."""
-        return self.transport.inventory()
+    def inventory(self, status: dict | None = None) -> dict:
+        """Return the site's inventory document.
+
+        With the site's `status` (which names its admin-ajax.php), the admin menu is
+        read inside wp-admin, where every plugin's admin pages are registered.
+        """
+        inventory = self.transport.inventory()
+        ajax_url = (status or {}).get("admin_ajax_url")
+        if not ajax_url or self.key is None:
+            return inventory
+        return with_admin_menu(inventory, lambda: self._admin_menu(ajax_url))
+
+    def _admin_menu(self, ajax_url: str) -> dict:
+        key = self.key
+        # The password goes only to the host the connection key names for wp-admin.
+        if urlsplit(ajax_url).netloc != urlsplit(key.xmlrpc).netloc:
+            raise BridgeError("url_mismatch", url=ajax_url, detail=key.xmlrpc)
+        require_secure_url(ajax_url, key.env)
+        return fetch_admin_menu(ajax_url, key.user, key.password,
+                                verify=not allows_insecure(key.url, key.env),
+                                timeouts=self.timeouts)
 
 
 def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None) -> Transport:
@@ -84,4 +106,4 @@ def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = No
 def open_client(key: ConnectionKey, transport: str,
                 timeouts: Timeouts | None = None) -> WordPressClient:
     """Return a client for a site over the given transport ('rest' or 'xmlrpc')."""
-    return WordPressClient(make_transport(key, transport, timeouts), key.url)
+    return WordPressClient(make_transport(key, transport, timeouts), key.url, key, timeouts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import ssl
@@ -68,7 +69,8 @@ def classify_request_error(exc: BaseException, url: str, timeouts: Timeouts) -> 
     if any(isinstance(e, socket.gaierror) or "NameResolution" in type(e).__name__
            for e in chain):
         return BridgeError("dns", url=url, host=host)
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+    if any(isinstance(e, ConnectionRefusedError)
+           or (isinstance(e, OSError) and e.errno == errno.ECONNREFUSED) for e in chain):
         return BridgeError("refused", url=url, host=host)
     if any(isinstance(e, (requests.exceptions.Timeout, TimeoutError, socket.timeout))
            for e in chain):
@@ -78,20 +80,23 @@ def classify_request_error(exc: BaseException, url: str, timeouts: Timeouts) -> 
 
 
 def _exception_chain(exc: BaseException) -> list[BaseException]:
-    """Return the exception and everything it was raised from, outermost first."""
-    chain, seen = [], set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
+    """Return the exception and everything it wraps, outermost first.
+
+    requests and urllib3 nest the socket error several ways: `reason` (MaxRetryError),
+    `__cause__`/`__context__`, and exceptions passed as arguments.
+    """
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
         seen.add(id(current))
         chain.append(current)
-        nested = getattr(current, "reason", None)  # urllib3 wraps the socket error here
-        if isinstance(nested, BaseException) and id(nested) not in seen:
-            chain.append(nested)
-            seen.add(id(nested))
-        current = current.__cause__ or current.__context__
-    for item in list(chain):  # urllib3 MaxRetryError -> NewConnectionError -> OSError in args
-        chain.extend(a for a in getattr(item, "args", ()) if isinstance(a, BaseException)
-                     and id(a) not in seen)
+        nested = [getattr(current, "reason", None), current.__cause__, current.__context__,
+                  *getattr(current, "args", ())]
+        pending.extend(e for e in nested if isinstance(e, BaseException))
     return chain
 
 

@@ -56,9 +56,10 @@ class RestTransport:
         try:
             return self._get_at(self.rest_root, route)
         except BridgeError as error:
-            # A /wp-json/ root 404s as HTML when pretty permalinks were switched off later.
+            # With pretty permalinks switched off after connecting, /wp-json/ answers HTML:
+            # a 404 page, or (where every path reaches index.php) the front page.
             fallback = plain_rest_root(self.home_url) if self.home_url else ""
-            if error.code != "not_wordpress" or error.status != 404 or not fallback \
+            if error.code != "not_wordpress" or not fallback \
                     or fallback == self.rest_root:
                 raise
             body = self._get_at(fallback, route)

@@ -1,0 +1,83 @@
+<?php
+/**
+ * The admin menu, read inside wp-admin: admin-ajax.php?action=handoff_admin_menu.
+ *
+ * @package Handoff\Companion
+ */
+
+namespace Handoff\Companion;
+
+use WP_User;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Many plugins register their admin pages only when is_admin() is true (WooCommerce,
+ * Yoast SEO and most others load their admin code that way), so a menu built during a
+ * REST or XML-RPC request misses them. This endpoint builds it inside wp-admin, where
+ * is_admin() is true and `admin_init` has run, exactly as a screen would.
+ *
+ * The bridge user signs in with its Application Password, sent either as HTTP Basic
+ * auth or — for hosts that strip the Authorization header — as the POST fields `user`
+ * and `password`. Only this action accepts Application Passwords in wp-admin.
+ */
+final class Admin_Menu_Endpoint {
+
+	public const ACTION = 'handoff_admin_menu';
+
+	/**
+	 * Hooks in, only on admin-ajax requests for this action.
+	 */
+	public static function add_hooks(): void {
+		add_filter( 'application_password_is_api_request', '__return_true' );
+		add_filter( 'determine_current_user', array( self::class, 'authenticate_from_body' ), 30 );
+		add_action( 'wp_ajax_' . self::ACTION, array( self::class, 'respond' ) );
+		add_action( 'wp_ajax_nopriv_' . self::ACTION, array( self::class, 'respond' ) );
+	}
+
+	/**
+	 * Whether this request is admin-ajax.php?action=handoff_admin_menu.
+	 */
+	public static function is_requested(): bool {
+		// phpcs:ignore WordPress.Security.NonceVerification -- routing only; the request is authenticated by an Application Password.
+		return wp_doing_ajax() && isset( $_REQUEST['action'] ) && self::ACTION === $_REQUEST['action'];
+	}
+
+	/**
+	 * Signs in the bridge user from the POST fields when no other method did.
+	 *
+	 * @param int|false $user_id The user found so far.
+	 * @return int|false
+	 */
+	public static function authenticate_from_body( $user_id ) {
+		// phpcs:disable WordPress.Security.NonceVerification -- authenticated by an Application Password, not a session.
+		if ( $user_id || ! isset( $_POST['user'], $_POST['password'] ) ) {
+			return $user_id;
+		}
+		$login    = sanitize_user( wp_unslash( (string) $_POST['user'] ) );
+		$password = preg_replace( '/[^A-Za-z0-9]/', '', wp_unslash( (string) $_POST['password'] ) );
+		// phpcs:enable
+		$user = wp_authenticate_application_password( null, $login, (string) $password );
+		return $user instanceof WP_User ? $user->ID : $user_id;
+	}
+
+	/**
+	 * Answers with the menu snapshot, or the protocol's 401/403 error.
+	 */
+	public static function respond(): void {
+		nocache_headers();
+		$allowed = Bridge_Access::check();
+		if ( is_wp_error( $allowed ) ) {
+			$data = (array) $allowed->get_error_data();
+			wp_send_json(
+				array(
+					'code'    => $allowed->get_error_code(),
+					'message' => $allowed->get_error_message(),
+					'data'    => $data,
+				),
+				(int) $data['status']
+			);
+		}
+		wp_send_json( ( new Admin_Menu_Snapshot() )->take(), 200 );
+	}
+}

@@ -1,0 +1,324 @@
+<?php
+/**
+ * The real wp-admin menu, captured outside wp-admin.
+ *
+ * @package Handoff\Companion
+ */
+
+namespace Handoff\Companion;
+
+use Throwable;
+use WP_Role;
+use WP_User;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Builds the admin menu the way wp-admin does — core's wp-admin/menu.php, then every
+ * plugin's `admin_menu` callbacks — for a user who holds every capability any role on
+ * the site has, and derives from that tree what each role can open.
+ *
+ * Runs in a REST or XML-RPC request; every global it touches is restored afterwards and
+ * nothing is written. A plugin that fails while building its menu (or calls wp_die()) is
+ * reported in `warnings` and the rest of the menu is still returned.
+ */
+final class Admin_Menu_Snapshot {
+
+	/**
+	 * Globals wp-admin/menu.php and add_menu_page() write, saved and restored around the
+	 * capture. The first ones start empty; capture() declares them all `global`, since
+	 * wp-admin/menu.php expects to run at global scope.
+	 */
+	private const FRESH_GLOBALS = array(
+		'menu',
+		'submenu',
+		'_wp_menu_nopriv',
+		'_wp_submenu_nopriv',
+		'_wp_real_parent_file',
+		'_registered_pages',
+		'_parent_pages',
+		'admin_page_hooks',
+		'menu_order',
+		'default_menu_order',
+	);
+
+	/**
+	 * The other globals the capture changes.
+	 */
+	private const GLOBALS = array(
+		'_wp_last_object_menu',
+		'_wp_last_utility_menu',
+		'pagenow',
+		'plugin_page',
+		'typenow',
+		'taxnow',
+		'current_user',
+		'current_screen',
+		'hook_suffix',
+	);
+
+	/**
+	 * Problems met while capturing, for the inventory's `warnings`.
+	 *
+	 * @var string[]
+	 */
+	private array $warnings = array();
+
+	/**
+	 * Captures the menu.
+	 *
+	 * @return array{context: string, full: array<int, array<string, mixed>>, by_role: array<string, array<int, array<string, mixed>>>, warnings: string[]}
+	 */
+	public function take(): array {
+		$raw     = $this->capture();
+		$full    = $this->tree( $raw['menu'], $raw['submenu'] );
+		$by_role = array();
+		foreach ( wp_roles()->role_objects as $name => $role ) {
+			$by_role[ (string) $name ] = $this->visible_to( $role, $full );
+		}
+		return array(
+			'context'  => is_admin() ? 'admin' : 'api',
+			'full'     => $full,
+			'by_role'  => $by_role,
+			'warnings' => $this->warnings,
+		);
+	}
+
+	/**
+	 * Runs wp-admin/menu.php with the `admin_menu` hook and returns $menu and $submenu.
+	 *
+	 * @return array{menu: array<int|string, array<int, mixed>>, submenu: array<string, array<int|string, array<int, mixed>>>}
+	 */
+	private function capture(): array {
+		// phpcs:ignore Squiz.PHP.GlobalKeyword -- wp-admin/menu.php runs here and must see these as globals.
+		global $menu, $submenu, $_wp_menu_nopriv, $_wp_submenu_nopriv, $_wp_real_parent_file, $_registered_pages, $_parent_pages, $admin_page_hooks, $menu_order, $default_menu_order, $_wp_last_object_menu, $_wp_last_utility_menu;
+
+		if ( function_exists( '_add_themes_utility_last' ) ) {
+			// wp-admin/menu.php already ran in this request (we are inside wp-admin): it
+			// cannot run twice, so report what it built for the current user.
+			$this->warnings[] = 'The menu was captured inside wp-admin, as the current user sees it.';
+			return array(
+				'menu'    => (array) ( $GLOBALS['menu'] ?? array() ),
+				'submenu' => (array) ( $GLOBALS['submenu'] ?? array() ),
+			);
+		}
+
+		$saved = array();
+		foreach ( array_merge( self::FRESH_GLOBALS, self::GLOBALS ) as $name ) {
+			$saved[ $name ] = $GLOBALS[ $name ] ?? null;
+		}
+		$die_handler = static function () {
+			return static function ( $message ) {
+				throw new Menu_Build_Stopped( is_string( $message ) ? wp_strip_all_tags( $message ) : 'wp_die() was called' );
+			};
+		};
+		$die_filters = array( 'wp_die_handler', 'wp_die_json_handler', 'wp_die_jsonp_handler', 'wp_die_xmlrpc_handler', 'wp_die_ajax_handler' );
+		foreach ( $die_filters as $filter ) {
+			add_filter( $filter, $die_handler, PHP_INT_MAX );
+		}
+		add_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
+
+		foreach ( self::FRESH_GLOBALS as $name ) {
+			$GLOBALS[ $name ] = array();
+		}
+		$GLOBALS['pagenow']      = 'index.php';
+		$GLOBALS['plugin_page']  = null;
+		$GLOBALS['typenow']      = '';
+		$GLOBALS['taxnow']       = '';
+		$GLOBALS['current_user'] = $this->user_with_every_capability();
+
+		$captured = array(
+			'menu'    => array(),
+			'submenu' => array(),
+		);
+		ob_start();
+		try {
+			require_once ABSPATH . 'wp-admin/includes/admin.php';
+			set_current_screen( 'dashboard' );
+			require ABSPATH . 'wp-admin/menu.php';
+		} catch ( Throwable $error ) {
+			$this->warnings[] = sprintf( 'Building the admin menu stopped early: %s (%s:%d)', $error->getMessage(), basename( $error->getFile() ), $error->getLine() );
+		} finally {
+			ob_end_clean();
+			$captured = array(
+				'menu'    => is_array( $GLOBALS['menu'] ?? null ) ? $GLOBALS['menu'] : array(),
+				'submenu' => is_array( $GLOBALS['submenu'] ?? null ) ? $GLOBALS['submenu'] : array(),
+			);
+			foreach ( $saved as $name => $value ) {
+				$GLOBALS[ $name ] = $value;
+			}
+			foreach ( $die_filters as $filter ) {
+				remove_filter( $filter, $die_handler, PHP_INT_MAX );
+			}
+			remove_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
+		}
+		return $captured;
+	}
+
+	/**
+	 * An in-memory user (never saved) holding the administrator role and every capability
+	 * of every role, so the captured menu has every item some role can open.
+	 */
+	private function user_with_every_capability(): WP_User {
+		$user        = new WP_User();
+		$user->roles = array( 'administrator' );
+		$user->caps  = array( 'administrator' => true );
+		$allcaps     = array( 'exist' => true );
+		foreach ( wp_roles()->role_objects as $role ) {
+			$allcaps = array_merge( $allcaps, array_filter( (array) $role->capabilities ) );
+		}
+		$user->allcaps = $allcaps;
+		return $user;
+	}
+
+	/**
+	 * Turns $menu / $submenu into the protocol's tree: separators left out, titles plain.
+	 *
+	 * @param array<int|string, array<int, mixed>>               $menu    The global $menu.
+	 * @param array<string, array<int|string, array<int, mixed>>> $submenu The global $submenu.
+	 * @return array<int, array<string, mixed>>
+	 */
+	private function tree( array $menu, array $submenu ): array {
+		$tree = array();
+		foreach ( $menu as $position => $item ) {
+			if ( ! is_array( $item ) || ! isset( $item[2] ) || self::is_separator( $item ) ) {
+				continue;
+			}
+			$slug     = (string) $item[2];
+			$children = array();
+			foreach ( (array) ( $submenu[ $slug ] ?? array() ) as $child ) {
+				if ( ! is_array( $child ) || ! isset( $child[2] ) ) {
+					continue;
+				}
+				$children[] = array(
+					'slug'       => self::slug( $child[2] ),
+					'title'      => self::plain_title( $child[0] ?? '' ),
+					'capability' => (string) ( $child[1] ?? '' ),
+				);
+			}
+			$tree[] = array(
+				'slug'       => self::slug( $slug ),
+				'title'      => self::plain_title( $item[0] ?? '' ),
+				'capability' => (string) ( $item[1] ?? '' ),
+				'icon'       => isset( $item[6] ) && is_string( $item[6] ) ? $item[6] : '',
+				'position'   => is_numeric( $position ) ? 0 + $position : count( $tree ),
+				'children'   => $children,
+			);
+		}
+		return $tree;
+	}
+
+	/**
+	 * The part of the tree a role can open, following wp-admin's rules: a submenu item
+	 * needs its own capability; a top-level item is shown when its capability is held or
+	 * any of its submenu items is. Users without `list_users` get "Profile" where
+	 * administrators get "Users", as wp-admin/menu.php does.
+	 *
+	 * @param WP_Role                          $role The role.
+	 * @param array<int, array<string, mixed>> $full The tree from tree().
+	 * @return array<int, array<string, mixed>>
+	 */
+	private function visible_to( WP_Role $role, array $full ): array {
+		$visible = array();
+		foreach ( $full as $item ) {
+			$children = array_values(
+				array_filter(
+					$item['children'],
+					fn ( $child ) => $this->role_can( $role, $child['capability'] )
+				)
+			);
+			if ( 'users.php' === $item['slug'] && ! $this->role_can( $role, 'list_users' ) ) {
+				$profile = $this->profile_item( $item, $children );
+				if ( $profile ) {
+					$visible[] = $profile;
+				}
+				continue;
+			}
+			if ( ! $this->role_can( $role, $item['capability'] ) && ! $children ) {
+				continue;
+			}
+			$item['children'] = $children;
+			$visible[]        = $item;
+		}
+		return $visible;
+	}
+
+	/**
+	 * The "Profile" top-level item wp-admin shows in place of "Users".
+	 *
+	 * @param array<string, mixed>             $users    The "Users" item.
+	 * @param array<int, array<string, mixed>> $children Its submenu items the role can open.
+	 * @return array<string, mixed>|null
+	 */
+	private function profile_item( array $users, array $children ): ?array {
+		foreach ( $children as $child ) {
+			if ( 'profile.php' === $child['slug'] ) {
+				return array_merge(
+					$users,
+					array(
+						'slug'       => 'profile.php',
+						'title'      => $child['title'],
+						'capability' => $child['capability'],
+						'children'   => $children,
+					)
+				);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether a role holds a (possibly meta) capability, as current_user_can() would say
+	 * for a user with only that role.
+	 *
+	 * @param WP_Role $role       The role.
+	 * @param string  $capability A primitive or meta capability.
+	 */
+	private function role_can( WP_Role $role, string $capability ): bool {
+		if ( '' === $capability ) {
+			return true;
+		}
+		add_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
+		$required = map_meta_cap( $capability, 0 );
+		remove_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
+		foreach ( $required as $primitive ) {
+			if ( 'exist' !== $primitive && ! $role->has_cap( $primitive ) ) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether a $menu entry is a separator.
+	 *
+	 * @param array<int, mixed> $item A $menu entry.
+	 */
+	private static function is_separator( array $item ): bool {
+		return 0 === strpos( (string) $item[2], 'separator' ) || false !== strpos( (string) ( $item[4] ?? '' ), 'wp-menu-separator' );
+	}
+
+	/**
+	 * A menu slug as wp-admin links it, with HTML entities decoded.
+	 *
+	 * @param mixed $slug A slug from $menu or $submenu.
+	 */
+	private static function slug( $slug ): string {
+		return html_entity_decode( (string) $slug, ENT_QUOTES, 'UTF-8' );
+	}
+
+	/**
+	 * The title a person reads: counters and badges (`<span …>3</span>`) and markup removed.
+	 *
+	 * @param mixed $title A title from $menu or $submenu.
+	 */
+	private static function plain_title( $title ): string {
+		$title   = (string) $title;
+		$without = preg_replace( '#<(span|sup|div)\b.*$#is', '', $title );
+		$plain   = trim( html_entity_decode( wp_strip_all_tags( (string) $without ), ENT_QUOTES, 'UTF-8' ) );
+		if ( '' === $plain ) {
+			$plain = trim( html_entity_decode( wp_strip_all_tags( $title ), ENT_QUOTES, 'UTF-8' ) );
+		}
+		return $plain;
+	}
+}
