@@ -87,6 +87,9 @@ def test_admin_menu_is_the_real_one_per_role(app, fresh_sandbox, key):
     assert "Sandbox Reports" in editor and "Sandbox Reports › Export" not in editor
     assert "Plugins" not in editor and "Settings" not in editor
     assert "Posts" not in subscriber and "Profile" in subscriber
+    # Read inside wp-admin: pages plugins register only when is_admin() are there too.
+    assert menu["context"] == "admin" and menu["warnings"] == []
+    assert "Settings › Handoff" in full and "Settings › Handoff" not in editor
     slugs = {item["slug"] for item in menu["full"]}
     assert {"index.php", "edit.php", "edit.php?post_type=page", "sandbox-reports"} <= slugs
     assert all("<" not in title for title in full), "titles carry no markup or counters"

@@ -84,7 +84,10 @@ def test_stripped_authorization_header_falls_back_to_xmlrpc(app, fresh_sandbox):
     result = app.sites.add(key, fresh_sandbox.url, name="s")
     assert result.site.transport == "xmlrpc" and result.site.health == "warning"
     assert "strips the Authorization header" in result.diagnosis.summary()
-    assert app.sites.sync("s")["software"]["plugin"] == "0.1.0"
+    inventory = app.sites.sync("s")
+    assert inventory["software"]["plugin"] == "0.1.0"
+    # The menu is still read inside wp-admin: admin-ajax.php takes the password in the body.
+    assert inventory["admin_menu"]["context"] == "admin"
 
 
 def test_rest_closed_by_a_security_plugin_falls_back_to_xmlrpc(app, fresh_sandbox):
@@ -107,6 +110,26 @@ def test_both_closed_is_an_error_naming_rest(app, fresh_sandbox):
     fresh_sandbox.add_mu_plugin("close-xmlrpc", CLOSE_XMLRPC)
     error = add_error(app, fresh_sandbox.connection_key(), fresh_sandbox.url)
     assert error.code == "rest_disabled"
+
+
+CLOSE_WP_ADMIN = """<?php
+// Behaves like a firewall rule that guards /wp-admin/ from everything but browsers.
+if ( wp_doing_ajax() ) {
+    http_response_code( 403 );
+    header( 'Content-Type: text/html' );
+    echo '<html><body>Access to wp-admin is restricted.</body></html>';
+    exit;
+}
+"""
+
+
+def test_wp_admin_closed_keeps_the_menu_read_through_the_api(app, fresh_sandbox):
+    fresh_sandbox.add_mu_plugin("close-wp-admin", CLOSE_WP_ADMIN)
+    app.sites.add(fresh_sandbox.connection_key(), fresh_sandbox.url, name="s")
+    menu = app.sites.sync("s")["admin_menu"]
+    assert menu["context"] == "api"
+    assert "Sandbox Reports" in {item["title"] for item in menu["full"]}
+    assert any("outside wp-admin" in warning for warning in menu["warnings"]), menu["warnings"]
 
 
 def test_firewall_page_is_named(app, fresh_sandbox):

@@ -8,6 +8,7 @@
  * @package Handoff
  */
 
+// Sets up $_SERVER for the sandbox's host and reads the WordPress directory from argv.
 require __DIR__ . '/cli-bootstrap.php';
 
 $handoff_sandbox_settings = json_decode( (string) stream_get_contents( STDIN ), true );

@@ -9,6 +9,7 @@
  * @package Handoff
  */
 
+// Sets up $_SERVER for the sandbox's host and reads the WordPress directory from argv.
 require __DIR__ . '/cli-bootstrap.php';
 
 $handoff_sandbox_code = (string) stream_get_contents( STDIN );
@@ -20,4 +21,5 @@ require_once ABSPATH . 'wp-admin/includes/plugin.php';
 // WordPress sends errors only to debug.log (WP_DEBUG_DISPLAY is false); the caller wants them.
 ini_set( 'display_errors', 'stderr' );
 
+// phpcs:ignore Squiz.PHP.Eval.Discouraged -- the point of this script, like `wp eval`.
 eval( preg_replace( '/^\s*<\?php/', '', $handoff_sandbox_code ) );
