@@ -31,7 +31,7 @@ test-php: setup
 
 lint: setup  ## ruff for Python; php -l and phpcs for the plugin.
 	$(PYTHON) -m ruff check backend tests
-	find wp-plugin tests/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
+	find wp-plugin tests/php backend/handoff/sandbox/php -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
 	phpcs -q --standard=phpcs.xml.dist
 
 bench: setup  ## Benchmarks against the sandbox; results go to docs/benchmarks.md by hand.

@@ -43,9 +43,10 @@ def bench_sync(sandbox: Sandbox, home: Path, runs: int) -> dict[str, float]:
     app = Handoff(settings=Settings(data_dir=home, database_url=f"sqlite:///{home}/h.db"))
     results = {}
     for transport in ("rest", "xmlrpc"):
-        name = f"bench-{transport}"
-        app.sites.add(sandbox.connection_key(), sandbox.url, name=name, transport=transport)
-        results[transport] = median_ms(time_calls(lambda n=name: app.sites.sync(n), runs))
+        # One site, connected again over each transport (a URL is stored only once).
+        app.sites.add(sandbox.connection_key(), sandbox.url, name="bench", transport=transport,
+                      replace=True)
+        results[transport] = median_ms(time_calls(lambda: app.sites.sync("bench"), runs))
     return results
 
 
@@ -62,41 +63,53 @@ def admin_session(sandbox: Sandbox) -> requests.Session:
     return session
 
 
-def page_costs(session: requests.Session, url: str, runs: int) -> dict[str, float]:
-    """Median wall time, PHP time and SQL query count of a page."""
-    walls, php, queries = [], [], []
+def page_samples(session: requests.Session, url: str, runs: int) -> dict[str, list[float]]:
+    """Wall time (s), PHP time (ms) and SQL query count of `runs` loads of a page."""
+    samples: dict[str, list[float]] = {"wall": [], "php_ms": [], "queries": []}
     session.get(url, timeout=30)
     for _ in range(runs):
         started = time.perf_counter()
         html = session.get(url, timeout=30).text
-        walls.append(time.perf_counter() - started)
-        count, php_ms = read_probe(html)
-        queries.append(count)
-        php.append(php_ms)
-    return {"wall_ms": median_ms(walls), "php_ms": statistics.median(php),
-            "queries": statistics.median(queries)}
+        samples["wall"].append(time.perf_counter() - started)
+        queries, php_ms = read_probe(html)
+        samples["queries"].append(queries)
+        samples["php_ms"].append(php_ms)
+    return samples
 
 
-def bench_plugin_cost(sandbox: Sandbox, runs: int) -> dict[str, dict]:
-    """Cost of the plugin on an admin page and a front-end page: active vs inactive."""
+def bench_plugin_cost(sandbox: Sandbox, runs: int, rounds: int = 5) -> dict[str, dict]:
+    """Cost of the plugin on admin pages and the front end: active vs inactive.
+
+    The two states alternate in `rounds` rounds, so drift in the machine's load falls on
+    both alike.
+    """
     sandbox.add_mu_plugin(PROBE_NAME, PROBE_SOURCE)
     pages = {"admin (index.php)": f"{sandbox.url}/wp-admin/index.php",
              "admin (edit.php)": f"{sandbox.url}/wp-admin/edit.php",
              "front end (/)": f"{sandbox.url}/"}
-    results: dict[str, dict] = {}
+    raw: dict[str, dict[str, dict[str, list[float]]]] = {}
     try:
-        for state in ("active", "inactive"):
-            call = "activate_plugin" if state == "active" else "deactivate_plugins"
-            sandbox.php(f"{call}( '{PLUGIN}' );")
-            session = admin_session(sandbox)
-            for label, url in pages.items():
-                # the front end is measured as a visitor: that is what every visitor costs
-                client = session if label.startswith("admin") else requests.Session()
-                results.setdefault(label, {})[state] = page_costs(client, url, runs)
+        for _ in range(rounds):
+            for state in ("active", "inactive"):
+                call = "activate_plugin" if state == "active" else "deactivate_plugins"
+                sandbox.php(f"{call}( '{PLUGIN}' );")
+                session = admin_session(sandbox)
+                for label, url in pages.items():
+                    # the front end is measured as a visitor: what every visitor costs
+                    client = session if label.startswith("admin") else requests.Session()
+                    taken = page_samples(client, url, max(1, runs // rounds))
+                    into = raw.setdefault(label, {}).setdefault(
+                        state, {"wall": [], "php_ms": [], "queries": []})
+                    for field, values in taken.items():
+                        into[field].extend(values)
     finally:
         sandbox.php(f"activate_plugin( '{PLUGIN}' );")
         sandbox.remove_mu_plugin(PROBE_NAME)
-    return results
+    return {label: {state: {"wall_ms": median_ms(values["wall"]),
+                            "php_ms": statistics.median(values["php_ms"]),
+                            "queries": statistics.median(values["queries"])}
+                    for state, values in states.items()}
+            for label, states in raw.items()}
 
 
 def report(sync: dict[str, float], costs: dict[str, dict], runs: int) -> str:
@@ -120,13 +133,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         sandbox = Sandbox(args.dir or Path(scratch) / "sandbox")
+        # A sandbox someone is using (e.g. after `make demo`) is left running afterwards.
+        was_running = sandbox.is_running()
         sandbox.start()
         try:
             sandbox.reset()
             sync = bench_sync(sandbox, Path(scratch) / "home", args.runs)
             costs = bench_plugin_cost(sandbox, args.page_runs)
         finally:
-            sandbox.stop()
+            if not was_running:
+                sandbox.stop()
     print(report(sync, costs, args.runs))
 
 

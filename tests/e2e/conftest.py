@@ -21,8 +21,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT_MS = 20_000
 
-CONNECT_PATH = "/wp-admin/options-general.php?page=handoff-companion"
-
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:

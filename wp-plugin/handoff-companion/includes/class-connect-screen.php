@@ -72,6 +72,10 @@ final class Connect_Screen {
 	 */
 	public static function handle_post(): void {
 		nocache_headers();
+		if ( ! headers_sent() ) {
+			// The answer to Connect carries the key: no cache may keep it, not even history.
+			header( 'Cache-Control: no-store, no-cache, must-revalidate, max-age=0' );
+		}
 		$method = isset( $_SERVER['REQUEST_METHOD'] ) ? sanitize_key( wp_unslash( $_SERVER['REQUEST_METHOD'] ) ) : '';
 		if ( 'post' !== $method ) {
 			return;
