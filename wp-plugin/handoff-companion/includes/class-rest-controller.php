@@ -46,27 +46,16 @@ final class Rest_Controller {
 	}
 
 	/**
-	 * GET /status.
+	 * GET /status. (WordPress sends no-cache headers for every signed-in REST request.)
 	 */
 	public static function status(): WP_REST_Response {
-		return self::uncached( Status::build( 'rest' ) );
+		return new WP_REST_Response( Status::build( 'rest' ), 200 );
 	}
 
 	/**
 	 * GET /inventory.
 	 */
 	public static function inventory(): WP_REST_Response {
-		return self::uncached( Inventory::build() );
-	}
-
-	/**
-	 * A response no proxy or page cache may keep: it is private to the bridge user.
-	 *
-	 * @param array<string, mixed> $data The document.
-	 */
-	private static function uncached( array $data ): WP_REST_Response {
-		$response = new WP_REST_Response( $data, 200 );
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
+		return new WP_REST_Response( Inventory::build(), 200 );
 	}
 }
