@@ -96,6 +96,10 @@ final class Connect_Screen {
 			return;
 		}
 		if ( 'disconnect' === $action ) {
+			if ( empty( $_POST['handoff_confirm'] ) ) {
+				self::$result = array( 'error' => __( 'Tick the box to confirm, then press Disconnect again. Nothing was changed.', 'handoff-companion' ) );
+				return;
+			}
 			$outcome      = $bridge->disconnect();
 			self::$result = is_wp_error( $outcome )
 				? array( 'error' => $outcome->get_error_message() )

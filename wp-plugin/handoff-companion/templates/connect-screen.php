@@ -32,19 +32,34 @@ $handoff_connected = $view['bridge_user'] && $handoff_password;
 				<textarea id="handoff-key" class="large-text code" rows="3" readonly onfocus="this.select()"><?php echo esc_textarea( $handoff_result['key'] ); ?></textarea>
 			</p>
 			<p>
-				<button type="button" class="button" id="handoff-copy" data-copied="<?php esc_attr_e( 'Copied', 'handoff-companion' ); ?>"><?php esc_html_e( 'Copy key', 'handoff-companion' ); ?></button>
+				<button type="button" class="button" id="handoff-copy" data-copied="<?php esc_attr_e( 'Copied', 'handoff-companion' ); ?>" data-failed="<?php esc_attr_e( 'Press Ctrl+C (⌘C) to copy', 'handoff-companion' ); ?>"><?php esc_html_e( 'Copy key', 'handoff-companion' ); ?></button>
+				<span id="handoff-copy-status" class="screen-reader-text" aria-live="polite"></span>
 			</p>
+			<p class="description"><?php esc_html_e( 'Do not reload this page: reloading sends the form again, which creates a new key and makes this one stop working.', 'handoff-companion' ); ?></p>
 			<p><?php esc_html_e( 'On the developer\'s machine:', 'handoff-companion' ); ?></p>
 			<pre class="code"><?php echo esc_html( 'handoff site add ' . $view['home_url'] . ' --key -' ); ?></pre>
 			<p class="description"><?php esc_html_e( 'Then paste the key when asked (it is not echoed), or pass it with --key.', 'handoff-companion' ); ?></p>
 		</div>
 		<script>
 			document.getElementById( 'handoff-copy' ).addEventListener( 'click', function () {
-				var field = document.getElementById( 'handoff-key' ), button = this;
+				var field = document.getElementById( 'handoff-key' ),
+					status = document.getElementById( 'handoff-copy-status' ),
+					button = this;
+				function say( text ) {
+					button.textContent = text;
+					status.textContent = text;
+				}
 				field.select();
 				( navigator.clipboard ? navigator.clipboard.writeText( field.value ) : Promise.reject() )
-					.catch( function () { document.execCommand( 'copy' ); } )
-					.then( function () { button.textContent = button.dataset.copied; } );
+					.catch( function () {
+						if ( ! document.execCommand( 'copy' ) ) {
+							throw new Error( 'copy refused' );
+						}
+					} )
+					.then(
+						function () { say( button.dataset.copied ); },
+						function () { say( button.dataset.failed ); field.focus(); field.select(); }
+					);
 			} );
 		</script>
 	<?php endif; ?>
@@ -111,11 +126,17 @@ $handoff_connected = $view['bridge_user'] && $handoff_password;
 
 	<?php if ( $view['bridge_user'] ) : ?>
 		<h2><?php esc_html_e( 'Disconnect', 'handoff-companion' ); ?></h2>
-		<form method="post" action="" onsubmit="return window.confirm( this.dataset.confirm );" data-confirm="<?php esc_attr_e( 'Disconnect this site from Handoff? The backend loses access at once.', 'handoff-companion' ); ?>">
+		<form method="post" action="">
 			<?php wp_nonce_field( $view['nonce'] ); ?>
 			<input type="hidden" name="<?php echo esc_attr( $view['action_name'] ); ?>" value="disconnect">
 			<p><?php esc_html_e( 'Revokes the backend\'s password and deletes its user. Nothing else on the site changes.', 'handoff-companion' ); ?></p>
-			<?php submit_button( __( 'Disconnect', 'handoff-companion' ), 'delete', 'handoff-disconnect', false ); ?>
+			<p>
+				<label>
+					<input type="checkbox" name="handoff_confirm" value="1" required>
+					<?php esc_html_e( 'I understand that the backend loses access to this site.', 'handoff-companion' ); ?>
+				</label>
+			</p>
+			<?php submit_button( __( 'Disconnect', 'handoff-companion' ), 'secondary button-link-delete', 'handoff-disconnect', false ); ?>
 		</form>
 	<?php endif; ?>
 </div>
