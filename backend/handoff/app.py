@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from handoff.config import Settings, load_settings
+from handoff.core.menus import Menus
 from handoff.core.sites import Sites
 from handoff.storage import Store, Vault
 from handoff.wordpress.http import Timeouts
@@ -33,3 +34,7 @@ class Handoff:
     @cached_property
     def sites(self) -> Sites:
         return Sites(self.store, self.vault, timeouts=self.timeouts)
+
+    @cached_property
+    def menus(self) -> Menus:
+        return Menus(self.sites)

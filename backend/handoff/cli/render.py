@@ -31,14 +31,17 @@ def when(moment: datetime | None) -> str:
 
 def sites_table(sites: list[Site]) -> Table:
     table = Table(title=None, header_style="bold")
-    for column in ("Name", "URL", "WordPress", "Plugin", "Transport", "Last sync", "Health"):
+    for column in ("Name", "URL", "WordPress", "Plugin", "Transport", "Last sync", "Health",
+                   "Menu", "Tags"):
         table.add_column(column, overflow="fold")
     for site in sites:
+        menu = f"v{site.menu_version} {site.menu_name}".strip() if site.menu_hash else "—"
         table.add_row(site.name, site.url, site.wordpress_version or "?",
                       site.plugin_version or "?",
                       site.transport + (" (forced)" if site.transport_forced else ""),
                       when(site.last_sync_at),
-                      Text(site.health, style=HEALTH_STYLE.get(site.health, "")))
+                      Text(site.health, style=HEALTH_STYLE.get(site.health, "")),
+                      menu, ", ".join(site.tags))
     return table
 
 
@@ -51,7 +54,10 @@ def site_as_dict(site: Site) -> dict:
             "transport": site.transport, "transport_forced": site.transport_forced,
             "environment_type": site.environment_type, "health": site.health,
             "health_summary": site.health_summary, "last_check_at": iso(site.last_check_at),
-            "last_sync_at": iso(site.last_sync_at), "created_at": iso(site.created_at)}
+            "last_sync_at": iso(site.last_sync_at), "created_at": iso(site.created_at),
+            "tags": site.tags,
+            "menu": {"version": site.menu_version, "hash": site.menu_hash,
+                     "name": site.menu_name, "pushed_at": iso(site.menu_pushed_at)}}
 
 
 def diagnosis_lines(diagnosis: Diagnosis) -> Group:
@@ -127,13 +133,26 @@ def _post_types_table(inventory: dict) -> Table:
 def _menu_tree(inventory: dict, role: str | None) -> Tree:
     menu = inventory["admin_menu"]
     items = menu["by_role"].get(role, []) if role else menu["full"]
-    tree = Tree(Text(f"Admin menu — {f'as {role} sees it' if role else 'administrator'}",
-                     style="bold"))
+    title = f"Admin menu — {f'as {role} sees it' if role else 'administrator'}"
+    return menu_tree(items, title)
+
+
+def menu_tree(items: list[dict], title: str) -> Tree:
+    """A menu as a tree: titles, then slugs dimmed. Site text is never read as markup."""
+    tree = Tree(Text(title, style="bold"))
     for item in items:
-        branch = tree.add(f"{item['title']}  [dim]{item['slug']}[/]")
+        branch = tree.add(_menu_line(item))
         for child in item.get("children", []):
-            branch.add(f"{child['title']}  [dim]{child['slug']}[/]")
+            branch.add(_menu_line(child))
     return tree
+
+
+def _menu_line(item: dict) -> Text:
+    line = Text(item["title"])
+    line.append(f"  {item['slug']}", style="dim")
+    if item.get("custom"):
+        line.append("  (link" + (", new tab)" if item.get("new_tab") else ")"), style="cyan")
+    return line
 
 
 def print_json(console: Console, data: object) -> None:

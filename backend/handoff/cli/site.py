@@ -9,6 +9,7 @@ from rich.console import Console
 
 from handoff.app import Handoff
 from handoff.cli import render
+from handoff.core.sites import normalize_tag
 from handoff.errors import InvalidInputError
 from handoff.wordpress.client import TRANSPORTS
 
@@ -45,15 +46,21 @@ def site() -> None:
 @click.option("--transport", type=TRANSPORT_CHOICE, default="auto", show_default=True,
               help="Force REST or XML-RPC instead of choosing the one that works.")
 @click.option("--replace", is_flag=True, help="Store a new key for a site already connected.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Tag the site for bulk commands (repeatable), e.g. --tag retainer.")
 @pass_app
 def add(app: Handoff, url: str | None, key: str | None, name: str | None, transport: str,
-        replace: bool) -> None:
+        replace: bool, tags: tuple[str, ...]) -> None:
     """Connect the site at URL with the connection key its plugin showed.
 
     The site is diagnosed first; nothing is stored unless the backend can reach it.
     """
+    for tag in tags:  # refuse a bad tag before connecting
+        normalize_tag(tag)
     result = app.sites.add(_read_key(key), url, name=name, transport=_transport(transport),
                            replace=replace)
+    if tags:
+        app.sites.tag(result.site.name, add=list(tags))
     console = Console(highlight=False)
     console.print(render.diagnosis_lines(result.diagnosis))
     console.print(f"Connected [bold]{result.site.name}[/] ({result.site.url}) over "
@@ -61,11 +68,12 @@ def add(app: Handoff, url: str | None, key: str | None, name: str | None, transp
 
 
 @site.command("list")
+@click.option("--tag", help="Only sites with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
-def list_(app: Handoff, as_json: bool) -> None:
-    """List connected sites with versions, transport, last sync and health."""
-    sites = app.sites.list()
+def list_(app: Handoff, tag: str | None, as_json: bool) -> None:
+    """List connected sites with versions, transport, last sync, health and menu profile."""
+    sites = app.sites.list(tag)
     console = Console(highlight=False)
     if as_json:
         render.print_json(console, [render.site_as_dict(s) for s in sites])
@@ -130,6 +138,18 @@ def show(app: Handoff, name: str, role: str | None, as_json: bool) -> None:
         render.print_json(console, inventory)
     else:
         console.print(render.inventory_view(site_, inventory, role))
+
+
+@site.command("tag")
+@click.argument("name")
+@click.argument("tags", nargs=-1)
+@click.option("--remove", "removed", multiple=True, metavar="TAG",
+              help="Remove this tag (repeatable).")
+@pass_app
+def tag(app: Handoff, name: str, tags: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Add TAGS to a site (and --remove others); bulk commands select sites by tag."""
+    current = app.sites.tag(name, add=list(tags), remove=list(removed))
+    Console(highlight=False).print(f"{name}: {', '.join(current) or 'no tags'}")
 
 
 @site.command("remove")

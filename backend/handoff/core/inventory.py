@@ -18,10 +18,26 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+def schema_errors_at(document: object, name: str = "inventory") -> list[tuple[str, str]]:
+    """Every schema violation as (JSON path like 'menu/3/state', message), in path order."""
+    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(map(str, e.path)))
+    return [("/".join(map(str, e.path)), _message(e)) for e in errors]
+
+
+def _message(error) -> str:
+    # A pattern can carry a readable explanation (`x-error`) instead of the raw regex.
+    if isinstance(error.schema, dict) and "x-error" in error.schema:
+        if error.validator == "pattern":
+            return f"{error.instance!r} {error.schema['x-error']}"
+        if error.validator == "anyOf":
+            return str(error.schema["x-error"])
+    return error.message
+
+
 def schema_errors(document: object, name: str = "inventory", limit: int = 5) -> list[str]:
     """Return up to `limit` readable schema violations ('path: message'), [] when valid."""
-    errors = sorted(_validator(name).iter_errors(document), key=lambda e: list(e.path))
-    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors[:limit]]
+    return [f"{path or '(root)'}: {message}"
+            for path, message in schema_errors_at(document, name)[:limit]]
 
 
 def active_plugins(inventory: dict) -> list[dict]:

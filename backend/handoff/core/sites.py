@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from handoff.core.inventory import schema_errors
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
-from handoff.storage import InventorySnapshot, Site, Store, Vault
+from handoff.storage import InventorySnapshot, Site, SiteTag, Store, Vault
 from handoff.wordpress import BridgeError, ConnectionKey, open_client, parse_connection_key
 from handoff.wordpress.client import TRANSPORTS
 from handoff.wordpress.diagnose import Diagnosis, diagnose
@@ -51,6 +52,18 @@ def suggest_name(url: str) -> str:
     return re.sub(r"[^a-z0-9._-]", "-", base)[:100] or "site"
 
 
+_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,49}$")
+
+
+def normalize_tag(tag: str) -> str:
+    """A tag as stored: lower case; refused unless short letters, digits, '.', '-', '_'."""
+    normal = tag.strip().lower()
+    if not _TAG.match(normal):
+        raise InvalidInputError(f"{tag!r} is not a usable tag.", "use letters, digits, '.', "
+                                "'-' or '_' (at most 50), e.g. retainer", code="tag")
+    return normal
+
+
 def validate_transport(transport: str | None) -> None:
     if transport not in (None, *TRANSPORTS):
         raise InvalidInputError(f"Unknown transport '{transport}'.",
@@ -74,13 +87,63 @@ class Sites:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def list(self) -> list[Site]:
+    def list(self, tag: str | None = None) -> list[Site]:
+        """Every site (or those with `tag`), by name."""
+        query = select(Site).options(selectinload(Site.tag_rows)).order_by(Site.name)
+        if tag is not None:
+            query = query.where(Site.tag_rows.any(SiteTag.tag == normalize_tag(tag)))
         with self.store.session() as session:
-            return list(session.scalars(select(Site).order_by(Site.name)))
+            return list(session.scalars(query))
 
     def get(self, name: str) -> Site:
         with self.store.session() as session:
             return self._get(session, name)
+
+    def select(self, names: list[str] | None = None, tag: str | None = None,
+               every: bool = False) -> list[Site]:
+        """The sites a bulk command works on: named ones, a tag, or all; never none silently."""
+        if not names and tag is None and not every:
+            raise InvalidInputError("No sites chosen.", "name sites, or use --tag TAG or --all",
+                                    code="no_sites")
+        chosen = self.list(tag) if (tag is not None or every) else []
+        if names:
+            known = {site.name: site for site in self.list()}
+            unknown = [name for name in names if name not in known]
+            if unknown:
+                raise NotFoundError(f"No site named {', '.join(map(repr, unknown))}.",
+                                    f"known sites: {', '.join(sorted(known)) or 'none'}",
+                                    code="unknown_site")
+            chosen += [known[name] for name in names if known[name] not in chosen]
+        if not chosen:
+            raise NotFoundError(f"No site has the tag {tag!r}." if tag else "No sites yet.",
+                                "tag sites with `handoff site tag NAME TAG`" if tag else
+                                "add one with `handoff site add`", code="no_sites")
+        return chosen
+
+    def tag(self, name: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:
+        """Add and remove tags of a site; return its tags."""
+        adding = [normalize_tag(tag) for tag in add]
+        removing = {normalize_tag(tag) for tag in remove}
+        with self.store.session() as session:
+            site = self._get(session, name)
+            current = {row.tag: row for row in site.tag_rows}
+            for tag in removing & current.keys():
+                site.tag_rows.remove(current[tag])
+            for tag in adding:
+                if tag not in current and tag not in removing:
+                    site.tag_rows.append(SiteTag(tag=tag))
+                    current[tag] = site.tag_rows[-1]
+            session.flush()
+            return sorted(row.tag for row in site.tag_rows)
+
+    def record_menu(self, name: str, version: int, digest: str, profile_name: str,
+                    pushed: bool) -> None:
+        """Remember the menu profile the site has (after push, rollback or status)."""
+        with self.store.session() as session:
+            site = self._get(session, name)
+            site.menu_version, site.menu_hash, site.menu_name = version, digest, profile_name
+            if pushed:
+                site.menu_pushed_at = self.clock()
 
     def latest_inventory(self, name: str) -> dict | None:
         """Return the newest stored inventory of a site, or None before the first sync."""
@@ -153,7 +216,8 @@ class Sites:
     # -- helpers ---------------------------------------------------------------------------
 
     def _get(self, session, name: str) -> Site:
-        site = session.scalars(select(Site).where(Site.name == name)).first()
+        site = session.scalars(select(Site).options(selectinload(Site.tag_rows))
+                               .where(Site.name == name)).first()
         if site is None:
             known = ", ".join(session.scalars(select(Site.name).order_by(Site.name))) or "none"
             raise NotFoundError(f"No site named '{name}'.", f"known sites: {known}",

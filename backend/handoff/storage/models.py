@@ -53,13 +53,37 @@ class Site(Base):
     created_at: Mapped[datetime]
     last_check_at: Mapped[datetime | None]
     last_sync_at: Mapped[datetime | None]
+    # The menu profile the backend last saw applied on the site (docs/menu-profiles.md).
+    menu_version: Mapped[int] = mapped_column(default=0)
+    menu_hash: Mapped[str] = mapped_column(String(64), default="")
+    menu_name: Mapped[str] = mapped_column(String(100), default="")
+    menu_pushed_at: Mapped[datetime | None]
 
+    tag_rows: Mapped[list[SiteTag]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="SiteTag.tag")
     snapshots: Mapped[list[InventorySnapshot]] = relationship(
         back_populates="site", cascade="all, delete-orphan", passive_deletes=True,
         order_by="InventorySnapshot.taken_at")
 
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
     def __repr__(self) -> str:
         return f"Site(name={self.name!r}, url={self.url!r})"
+
+
+class SiteTag(Base):
+    """A label grouping sites for bulk work (`--tag retainer`)."""
+
+    __tablename__ = "site_tags"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
+
+    site: Mapped[Site] = relationship(back_populates="tag_rows")
 
 
 class InventorySnapshot(Base):

@@ -8,6 +8,7 @@ import requests
 
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts, classify_request_error, make_session
+from handoff.wordpress.profile_api import profile_refusal
 from handoff.wordpress.responses import json_body, rest_error
 
 NAMESPACE = "handoff/v1"
@@ -51,10 +52,32 @@ class RestTransport:
         """Return the plugin's /inventory answer."""
         return self.get("inventory")
 
+    def menu_profile(self) -> dict:
+        """Return the site's menu profile record (version, hash, profile, history)."""
+        return self.get("menu-profile")
+
+    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
+        """Store a menu profile; return {version, hash, warnings}."""
+        return self.send("PUT", "menu-profile",
+                         {"profile": profile, "replaces_version": replaces_version})
+
+    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+        """Store an earlier version again (0: the previous one); return {version, hash}."""
+        return self.send("POST", "menu-profile/rollback",
+                         {"to_version": to_version, "replaces_version": replaces_version})
+
+    def delete_menu_profile(self, replaces_version: int) -> dict:
+        """Remove the profile: everyone gets the full menu again."""
+        return self.send("DELETE", "menu-profile", {"replaces_version": replaces_version})
+
     def get(self, route: str) -> dict:
         """GET a route of the plugin's namespace and return its JSON object."""
+        return self.send("GET", route)
+
+    def send(self, method: str, route: str, body: dict | None = None) -> dict:
+        """Call a route of the plugin's namespace and return its JSON object."""
         try:
-            return self._get_at(self.rest_root, route)
+            return self._send_at(self.rest_root, method, route, body)
         except BridgeError as error:
             # With pretty permalinks switched off after connecting, /wp-json/ answers HTML:
             # a 404 page, or (where every path reaches index.php) the front page.
@@ -62,21 +85,37 @@ class RestTransport:
             if error.code != "not_wordpress" or not fallback \
                     or fallback == self.rest_root:
                 raise
-            body = self._get_at(fallback, route)
+            answer = self._send_at(fallback, method, route, body)
             self.rest_root = fallback
-            return body
+            return answer
 
-    def _get_at(self, rest_root: str, route: str) -> dict:
+    def _send_at(self, rest_root: str, method: str, route: str, body: dict | None) -> dict:
         url = route_url(rest_root, f"{NAMESPACE}/{route}")
+        headers = {}
+        if method in ("PUT", "DELETE"):
+            # Sent as POST with WordPress's override header: some hosts refuse PUT/DELETE.
+            headers["X-HTTP-Method-Override"] = method
         try:
-            response = self.session.get(url, timeout=self.timeouts.as_requests(),
-                                        allow_redirects=True)
+            response = self.session.request("POST" if headers else method, url, json=body,
+                                            headers=headers,
+                                            timeout=self.timeouts.as_requests(),
+                                            allow_redirects=method == "GET")
         except requests.RequestException as exc:
             raise classify_request_error(exc, url, self.timeouts) from None
         if response.status_code != 200:
-            raise rest_error(response, url, sent_auth=self.session.auth is not None)
-        body = json_body(response)
-        if not isinstance(body, dict):
-            raise rest_error(response, url, sent_auth=True) if body is None else \
+            raise self._refusal(response, url)
+        answer = json_body(response)
+        if not isinstance(answer, dict):
+            raise rest_error(response, url, sent_auth=True) if answer is None else \
                 BridgeError("bad_response", url=url, detail="expected a JSON object")
-        return body
+        return answer
+
+    def _refusal(self, response: requests.Response, url: str) -> Exception:
+        answer = json_body(response)
+        if isinstance(answer, dict) and isinstance(answer.get("code"), str):
+            data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+            refusal = profile_refusal(answer["code"], str(answer.get("message", "")), data,
+                                      self.home_url or url)
+            if refusal is not None:
+                return refusal
+        return rest_error(response, url, sent_auth=self.session.auth is not None)

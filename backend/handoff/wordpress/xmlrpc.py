@@ -8,6 +8,7 @@ transports below add one.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import xmlrpc.client
@@ -24,6 +25,7 @@ from wordpress_xmlrpc.exceptions import (
 
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import USER_AGENT, Timeouts, classify_request_error
+from handoff.wordpress.profile_api import fault_refusal
 
 FORBIDDEN_PREFIX = "handoff_forbidden:"
 
@@ -41,6 +43,25 @@ class HandoffStatus(_HandoffMethod):
 
 class HandoffInventory(_HandoffMethod):
     method_name = "handoff.inventory"
+
+
+class HandoffMenuProfileGet(_HandoffMethod):
+    method_name = "handoff.menuProfile.get"
+
+
+class HandoffMenuProfilePut(_HandoffMethod):
+    method_name = "handoff.menuProfile.put"
+    method_args = ("profile_json", "replaces_version")
+
+
+class HandoffMenuProfileRollback(_HandoffMethod):
+    method_name = "handoff.menuProfile.rollback"
+    method_args = ("to_version", "replaces_version")
+
+
+class HandoffMenuProfileDelete(_HandoffMethod):
+    method_name = "handoff.menuProfile.delete"
+    method_args = ("replaces_version",)
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):
@@ -100,11 +121,33 @@ class XmlRpcTransport:
         """Return the plugin's handoff.inventory answer."""
         return self._call(HandoffInventory())
 
+    def menu_profile(self) -> dict:
+        """Return the site's menu profile record (version, hash, profile, history)."""
+        return self._call(HandoffMenuProfileGet())
+
+    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
+        """Store a menu profile; it travels as JSON text so {} and [] survive XML-RPC."""
+        text = json.dumps(profile, ensure_ascii=False, separators=(",", ":"))
+        return self._call(HandoffMenuProfilePut(text, int(replaces_version)))
+
+    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+        """Store an earlier version again (0: the previous one)."""
+        return self._call(HandoffMenuProfileRollback(int(to_version), int(replaces_version)))
+
+    def delete_menu_profile(self, replaces_version: int) -> dict:
+        """Remove the profile: everyone gets the full menu again."""
+        return self._call(HandoffMenuProfileDelete(int(replaces_version)))
+
     def _call(self, method: _HandoffMethod) -> dict:
         try:
             result = self._connected().call(method)
         except BridgeError:
             raise
+        except xmlrpc.client.Fault as fault:
+            refusal = fault_refusal(str(fault.faultString), self.url)
+            if refusal is not None:
+                raise refusal from None
+            raise self._classify(fault) from None
         except Exception as exc:  # the library lets socket, HTTP and XML errors through raw
             raise self._classify(exc) from None
         if not isinstance(result, dict):

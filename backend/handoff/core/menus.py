@@ -1,0 +1,237 @@
+"""Menu profiles on sites: pull, plan, push (one site or many), status, rollback.
+
+The CLI and the dashboard call these; docs/menu-profiles.md describes the profile and
+the plugin's API.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from handoff.core.menu_preview import (
+    Change,
+    DriftItem,
+    denied,
+    drift,
+    menu_changes,
+    missing,
+    preview,
+    pull_profile,
+)
+from handoff.core.menu_profile import check, is_restricted, profile_hash
+from handoff.core.sites import Sites
+from handoff.errors import HandoffError
+from handoff.storage import Site
+from handoff.wordpress import open_client
+from handoff.wordpress.client import WordPressClient
+
+
+@dataclass
+class RolePlan:
+    """What a profile changes for one role on one site."""
+
+    role: str
+    restricted: bool
+    changes: list[Change]
+
+
+@dataclass
+class PushPlan:
+    """What pushing a profile to a site would do, from its latest inventory."""
+
+    site: str
+    roles: list[RolePlan]
+    denied: list[tuple[str, str]]
+    missing: list[str]
+    drift: list[DriftItem]
+
+    @property
+    def warnings(self) -> list[str]:
+        notes = [f"the site has no menu item {slug!r}" for slug in self.missing]
+        if not any(role.restricted for role in self.roles):
+            notes.append("no role of the site is restricted by this profile "
+                         "(only the users it names, if any)")
+        return notes
+
+
+@dataclass
+class PushResult:
+    site: str
+    version: int
+    hash: str
+    unchanged: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MenuStatus:
+    """The profile a site has, what it is, and what it no longer covers."""
+
+    site: str
+    version: int
+    hash: str
+    name: str
+    applied_at: int
+    applied_by: str
+    safe_mode: bool
+    history: list[dict]
+    drift: list[DriftItem]
+    profile: dict
+    changed_elsewhere: bool  # the site's hash differs from what this backend pushed
+
+
+@dataclass
+class SiteOutcome:
+    """One site's result in a bulk push: a PushResult or the error it met."""
+
+    site: str
+    result: PushResult | None = None
+    error: HandoffError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Menus:
+    """Menu profiles on connected sites."""
+
+    def __init__(self, sites: Sites) -> None:
+        self.sites = sites
+
+    def _client(self, name: str) -> tuple[Site, WordPressClient]:
+        site = self.sites.get(name)
+        return site, open_client(self.sites.key_for(site), site.transport, self.sites.timeouts)
+
+    def _inventory(self, name: str, fresh: bool = False) -> dict:
+        inventory = None if fresh else self.sites.latest_inventory(name)
+        return inventory if inventory is not None else self.sites.sync(name)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def pull(self, name: str, role: str = "editor", profile_name: str = "") -> dict:
+        """The site's live menu for a role, as an editable profile (syncs first)."""
+        return pull_profile(self.sites.sync(name), role, profile_name)
+
+    def preview(self, name: str, profile: dict, *, role: str | None = None,
+                user: str | None = None) -> tuple[list[dict], bool]:
+        """The menu a role or user of the site will see with the profile."""
+        return preview(profile, self._inventory(name), role=role, user=user)
+
+    def plan(self, name: str, profile: dict, *, fresh: bool = False) -> PushPlan:
+        """What pushing the profile to the site would change, role by role."""
+        inventory = self._inventory(name, fresh)
+        check(profile, inventory, source=f"the profile (for site {name!r})")
+        menu = inventory["admin_menu"]
+        roles = []
+        for role in sorted(menu["by_role"]):
+            if role == "handoff_bridge":
+                continue
+            after, restricted = preview(profile, inventory, role=role)
+            roles.append(RolePlan(role, restricted,
+                                  menu_changes(menu["by_role"][role], after)))
+        return PushPlan(name, roles, denied(profile, menu["full"]),
+                        missing(profile, menu), drift(profile, menu["full"]))
+
+    def status(self, name: str) -> MenuStatus:
+        """The profile on the site now, with drift against its current menu (syncs first)."""
+        site, client = self._client(name)
+        record = client.menu_profile()
+        inventory = self.sites.sync(name)
+        profile = record.get("profile") or {}
+        version, digest = int(record.get("version", 0)), str(record.get("hash", ""))
+        self.sites.record_menu(name, version, digest, str(profile.get("name", "")),
+                               pushed=False)
+        return MenuStatus(
+            site=name, version=version, hash=digest, name=str(profile.get("name", "")),
+            applied_at=int(record.get("applied_at", 0)),
+            applied_by=str(record.get("applied_by", "")),
+            safe_mode=bool(record.get("safe_mode", False)),
+            history=list(record.get("history", [])),
+            drift=drift(profile, inventory["admin_menu"]["full"]) if profile else [],
+            profile=profile,
+            changed_elsewhere=bool(site.menu_hash) and digest != site.menu_hash)
+
+    # -- changing --------------------------------------------------------------------------
+
+    def push(self, name: str, profile: dict, *, expect_version: int | None = None,
+             force: bool = False) -> PushResult:
+        """Apply the profile to the site; nothing changes unless the site accepts all of it.
+
+        Replaces the version the site has now (read first), or `expect_version` when given
+        — a change made on the site since then is refused (VersionConflict), never lost.
+        An identical profile already on the site is left alone unless `force`.
+        """
+        plan = self.plan(name, profile)
+        site, client = self._client(name)
+        current = client.menu_profile()
+        version = int(current.get("version", 0))
+        digest = profile_hash(profile)
+        if not force and current.get("hash") == digest and expect_version in (None, version):
+            self.sites.record_menu(name, version, digest, profile["name"], pushed=False)
+            return PushResult(name, version, digest, unchanged=True, warnings=plan.warnings)
+        answer = client.put_menu_profile(
+            profile, version if expect_version is None else expect_version)
+        result = PushResult(name, int(answer["version"]), str(answer["hash"]),
+                            warnings=plan.warnings + list(answer.get("warnings", [])))
+        if result.hash != digest:
+            result.warnings.append("the site stored a profile whose hash differs from the one "
+                                   "sent; run `handoff menu status` to compare")
+        self.sites.record_menu(name, result.version, result.hash, profile["name"], pushed=True)
+        return result
+
+    def rollback(self, name: str, to_version: int = 0) -> PushResult:
+        """Put an earlier version back (0: the one before the current), as a new version."""
+        _, client = self._client(name)
+        current = int(client.menu_profile().get("version", 0))
+        answer = client.rollback_menu_profile(to_version, current)
+        self.sites.record_menu(name, int(answer["version"]), str(answer["hash"]),
+                               str(answer.get("name", "")), pushed=True)
+        return PushResult(name, int(answer["version"]), str(answer["hash"]))
+
+    def remove(self, name: str) -> PushResult:
+        """Take the profile off the site: everyone sees the full menu again."""
+        _, client = self._client(name)
+        current = int(client.menu_profile().get("version", 0))
+        answer = client.delete_menu_profile(current)
+        self.sites.record_menu(name, int(answer.get("version", current)), "", "", pushed=True)
+        return PushResult(name, int(answer.get("version", current)), "")
+
+    def push_many(self, names: list[str], profile: dict, *, concurrency: int = 8,
+                  per_host: int = 2, force: bool = False,
+                  on_done: Callable[[SiteOutcome], None] | None = None) -> list[SiteOutcome]:
+        """Push to many sites at once: `concurrency` in all, at most `per_host` per host.
+
+        Every site gets its own outcome; one slow or failing site never stops the others
+        (each request has its own timeouts). Results come back in the order of `names`.
+        """
+        hosts = {site.name: urlsplit(site.url).hostname or site.url
+                 for site in self.sites.list() if site.name in set(names)}
+        limits: dict[str, threading.BoundedSemaphore] = {}
+        lock = threading.Lock()
+
+        def limit(host: str) -> threading.BoundedSemaphore:
+            with lock:
+                return limits.setdefault(host, threading.BoundedSemaphore(max(1, per_host)))
+
+        def one(name: str) -> SiteOutcome:
+            try:
+                with limit(hosts.get(name, name)):
+                    outcome = SiteOutcome(name, result=self.push(name, profile, force=force))
+            except HandoffError as error:
+                outcome = SiteOutcome(name, error=error)
+            if on_done is not None:
+                on_done(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            return list(pool.map(one, names))
+
+
+def targeted_roles(profile: dict, roles: list[str]) -> list[str]:
+    """The roles (of those given) whose users the profile restricts."""
+    return [role for role in roles if is_restricted(profile, "", [role])]
