@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from handoff.cli import main
 from handoff.core.inventory import menu_titles, schema_errors
+from tests.helpers import admin_menu_from_html, wp_login
 
 pytestmark = pytest.mark.integration
 
@@ -126,3 +127,19 @@ def test_disconnect_revokes_the_backends_access(app, fresh_sandbox, key):
     diagnosis = app.sites.check("s")
     assert not diagnosis.ok
     assert diagnosis.blocking_error().code == "wrong_password"
+
+
+@pytest.mark.parametrize("role_login", ["client", "admin"])
+def test_the_menu_per_role_is_what_wp_admin_shows(app, fresh_sandbox, key, role_login):
+    """The snapshot for a role equals the menu wp-admin renders for a user of that role."""
+    app.sites.add(key, fresh_sandbox.url, name="s")
+    menu = app.sites.sync("s")["admin_menu"]
+    role = "editor" if role_login == "client" else "administrator"
+    password = fresh_sandbox.client_password if role_login == "client" \
+        else fresh_sandbox.admin_password
+    session = wp_login(fresh_sandbox.url, role_login, password)
+    shown = admin_menu_from_html(session.get(f"{fresh_sandbox.url}/wp-admin/", timeout=30).text)
+    expected = menu["by_role"][role] if role == "editor" else menu["full"]
+    assert [i["title"] for i in shown] == [i["title"] for i in expected]
+    assert [[c["title"] for c in i["children"]] for i in shown] == \
+        [[c["title"] for c in i["children"]] for i in expected]

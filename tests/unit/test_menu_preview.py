@@ -21,13 +21,13 @@ def item(slug, title, *children, cap="read"):
 
 
 EDITOR_TREE = [
-    item("index.php", "Dashboard", ("index.php", "Home")),
+    item("index.php", "Dashboard"),  # wp-admin drops a lone self-link submenu
     item("edit.php", "Posts", ("edit.php", "All Posts"), ("post-new.php", "Add New"),
          ("edit-tags.php?taxonomy=category", "Categories")),
     item("upload.php", "Media"),
     item("edit.php?post_type=page", "Pages"),
     item("sandbox-reports", "Sandbox Reports"),
-    item("profile.php", "Profile", ("profile.php", "Profile")),
+    item("profile.php", "Profile"),
 ]
 FULL = EDITOR_TREE[:5] + [item("users.php", "Users", ("users.php", "All Users"),
                                ("profile.php", "Profile")),
@@ -168,3 +168,10 @@ def test_pull_gives_a_valid_profile_of_the_live_menu():
     assert [rule["slug"] for rule in pulled["menu"]] == [i["slug"] for i in EDITOR_TREE]
     assert simplified_menu(EDITOR_TREE, pulled) == EDITOR_TREE
     assert "children" not in pulled["menu"][2]  # Media has no submenu
+
+
+def test_a_submenu_left_with_only_its_parents_screen_is_dropped_as_wp_admin_does():
+    menu = simplified_menu(EDITOR_TREE, profile([{"slug": "edit.php", "state": "visible",
+                                                  "children": [{"slug": "edit.php",
+                                                                "state": "visible"}]}]))
+    assert menu[0]["children"] == []

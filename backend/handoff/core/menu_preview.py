@@ -45,8 +45,11 @@ def _apply(item: dict, rule: dict, policy: str) -> dict:
     else:
         order = [child["slug"] for child in rule["children"]] + [
             child["slug"] for child in item.get("children", []) if child["slug"] not in rules]
-    shown["children"] = [renamed(site_children[slug]) for slug in order
-                         if slug in site_children and visible(slug)]
+    children = [renamed(site_children[slug]) for slug in order
+                if slug in site_children and visible(slug)]
+    # wp-admin does not show a submenu whose only item is the parent's own screen
+    lone_self_link = len(children) == 1 and children[0]["slug"] == item["slug"]
+    shown["children"] = [] if lone_self_link else children
     return shown
 
 

@@ -202,7 +202,7 @@ final class Admin_Menu_Snapshot {
 				'capability' => (string) ( $item[1] ?? '' ),
 				'icon'       => isset( $item[6] ) && is_string( $item[6] ) ? $item[6] : '',
 				'position'   => is_numeric( $position ) ? 0 + $position : count( $tree ),
-				'children'   => $children,
+				'children'   => self::without_lone_self_link( self::slug( $slug ), $children ),
 			);
 		}
 		return $tree;
@@ -237,7 +237,7 @@ final class Admin_Menu_Snapshot {
 			if ( ! $this->role_can( $role, $item['capability'] ) && ! $children ) {
 				continue;
 			}
-			$item['children'] = $children;
+			$item['children'] = self::without_lone_self_link( $item['slug'], $children );
 			$visible[]        = $item;
 		}
 		return $visible;
@@ -259,7 +259,7 @@ final class Admin_Menu_Snapshot {
 						'slug'       => 'profile.php',
 						'title'      => $child['title'],
 						'capability' => $child['capability'],
-						'children'   => $children,
+						'children'   => self::without_lone_self_link( 'profile.php', $children ),
 					)
 				);
 			}
@@ -287,6 +287,21 @@ final class Admin_Menu_Snapshot {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * A submenu holding only a link to its parent's own screen is not shown by wp-admin
+	 * (wp-admin/includes/menu.php removes it); neither is it here.
+	 *
+	 * @param string                           $slug     The parent's slug.
+	 * @param array<int, array<string, mixed>> $children Its submenu items.
+	 * @return array<int, array<string, mixed>>
+	 */
+	private static function without_lone_self_link( string $slug, array $children ): array {
+		if ( 1 === count( $children ) && $children[0]['slug'] === $slug ) {
+			return array();
+		}
+		return $children;
 	}
 
 	/**
