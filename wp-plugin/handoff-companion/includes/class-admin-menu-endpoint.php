@@ -54,6 +54,9 @@ final class Admin_Menu_Endpoint {
 		if ( $user_id || ! isset( $_POST['user'], $_POST['password'] ) ) {
 			return $user_id;
 		}
+		if ( ! is_string( $_POST['user'] ) || ! is_string( $_POST['password'] ) ) {
+			return $user_id;
+		}
 		$login    = sanitize_user( wp_unslash( (string) $_POST['user'] ) );
 		$password = preg_replace( '/[^A-Za-z0-9]/', '', wp_unslash( (string) $_POST['password'] ) );
 		// phpcs:enable

@@ -65,6 +65,21 @@ final class Admin_Menu_Snapshot {
 	private array $warnings = array();
 
 	/**
+	 * The first capture of this request: wp-admin/menu.php defines functions, so it can
+	 * run only once per request; later snapshots reuse what it built.
+	 *
+	 * @var array{menu: array<int|string, array<int, mixed>>, submenu: array<string, array<int|string, array<int, mixed>>>, warnings: string[]}|null
+	 */
+	private static ?array $first_capture = null;
+
+	/**
+	 * In-memory users holding one role each, by role name.
+	 *
+	 * @var array<string, WP_User>
+	 */
+	private array $role_users = array();
+
+	/**
 	 * Captures the menu.
 	 *
 	 * @return array{context: string, full: array<int, array<string, mixed>>, by_role: array<string, array<int, array<string, mixed>>>, warnings: string[]}
@@ -93,6 +108,10 @@ final class Admin_Menu_Snapshot {
 		// phpcs:ignore Squiz.PHP.GlobalKeyword -- wp-admin/menu.php runs here and must see these as globals.
 		global $menu, $submenu, $_wp_menu_nopriv, $_wp_submenu_nopriv, $_wp_real_parent_file, $_registered_pages, $_parent_pages, $admin_page_hooks, $menu_order, $default_menu_order, $_wp_last_object_menu, $_wp_last_utility_menu;
 
+		if ( null !== self::$first_capture ) {
+			$this->warnings = self::$first_capture['warnings'];
+			return self::$first_capture;
+		}
 		if ( function_exists( '_add_themes_utility_last' ) ) {
 			// wp-admin/menu.php already ran in this request (we are inside wp-admin): it
 			// cannot run twice, so report what it built for the current user.
@@ -152,6 +171,7 @@ final class Admin_Menu_Snapshot {
 			}
 			remove_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
 		}
+		self::$first_capture = array_merge( $captured, array( 'warnings' => $this->warnings ) );
 		return $captured;
 	}
 
@@ -279,14 +299,28 @@ final class Admin_Menu_Snapshot {
 			return true;
 		}
 		add_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
-		$required = map_meta_cap( $capability, 0 );
+		// has_cap() maps meta capabilities and runs the `user_has_cap` filter, through which
+		// WordPress grants some capabilities (view_site_health_checks) and plugins others.
+		$can = $this->role_user( $role )->has_cap( $capability );
 		remove_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
-		foreach ( $required as $primitive ) {
-			if ( 'exist' !== $primitive && ! $role->has_cap( $primitive ) ) {
-				return false;
-			}
+		return $can;
+	}
+
+	/**
+	 * An in-memory user (never saved) holding only this role.
+	 *
+	 * @param WP_Role $role The role.
+	 */
+	private function role_user( WP_Role $role ): WP_User {
+		if ( ! isset( $this->role_users[ $role->name ] ) ) {
+			$user          = new WP_User();
+			$user->roles   = array( $role->name );
+			$user->caps    = array( $role->name => true );
+			$user->allcaps = array_merge( array( 'exist' => true ), array_filter( (array) $role->capabilities ), array( $role->name => true ) );
+
+			$this->role_users[ $role->name ] = $user;
 		}
-		return true;
+		return $this->role_users[ $role->name ];
 	}
 
 	/**

@@ -37,24 +37,34 @@ final class Bridge_Connection {
 				__( 'WordPress only allows Application Passwords over HTTPS. Open this screen over https:// (or set WP_ENVIRONMENT_TYPE to "local" on a development copy) and connect again.', 'handoff-companion' )
 			);
 		}
+		$disabled = new WP_Error(
+			'handoff_application_passwords_disabled',
+			__( 'Application Passwords are turned off on this site, often by a security plugin. Allow them for the "handoff-bridge" user and connect again.', 'handoff-companion' )
+		);
+		if ( ! wp_is_application_passwords_available() ) {
+			return $disabled;
+		}
 		Capabilities::install();
-		$user = $this->bridge_user();
+		$user    = $this->bridge_user();
+		$created = false;
 		if ( ! $user ) {
 			$user = $this->create_bridge_user();
 			if ( is_wp_error( $user ) ) {
 				return $user;
 			}
+			$created = true;
 		}
+		// A user created by this call is deleted again if it cannot get a password, so a
+		// failed Connect leaves nothing behind.
 		if ( ! wp_is_application_passwords_available_for_user( $user ) ) {
-			return new WP_Error(
-				'handoff_application_passwords_disabled',
-				__( 'Application Passwords are turned off on this site, often by a security plugin. Allow them for the "handoff-bridge" user and connect again.', 'handoff-companion' )
-			);
+			$this->forget_new_user( $user, $created );
+			return $disabled;
 		}
 		$this->revoke_passwords();
-		$created = WP_Application_Passwords::create_new_application_password( $user->ID, array( 'name' => Options::APP_PASSWORD_NAME ) );
-		if ( is_wp_error( $created ) ) {
-			return $created;
+		$password = WP_Application_Passwords::create_new_application_password( $user->ID, array( 'name' => Options::APP_PASSWORD_NAME ) );
+		if ( is_wp_error( $password ) ) {
+			$this->forget_new_user( $user, $created );
+			return $password;
 		}
 		update_option(
 			Options::CONNECTION,
@@ -66,7 +76,7 @@ final class Bridge_Connection {
 			false
 		);
 		return array(
-			'key'        => self::encode_key( $user->user_login, $created[0] ),
+			'key'        => self::encode_key( $user->user_login, $password[0] ),
 			'user_login' => $user->user_login,
 		);
 	}
@@ -156,6 +166,19 @@ final class Bridge_Connection {
 		);
 		$json = wp_json_encode( $payload, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
 		return 'handoff1.' . rtrim( strtr( base64_encode( $json ), '+/', '-_' ), '=' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions -- encoding, not obfuscation.
+	}
+
+	/**
+	 * Deletes a bridge user this very call created (nothing for an existing one).
+	 *
+	 * @param WP_User $user    The bridge user.
+	 * @param bool    $created Whether connect() created it.
+	 */
+	private function forget_new_user( WP_User $user, bool $created ): void {
+		if ( $created ) {
+			require_once ABSPATH . 'wp-admin/includes/user.php';
+			wp_delete_user( $user->ID );
+		}
 	}
 
 	/**
