@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoff.app import Handoff
+from handoff.core.menu_presets import preset
+from handoff.core.menus import PushResult
 from handoff.errors import NotFoundError
 from handoff.sandbox import Sandbox
 
 DEMO_SITE = "sandbox"
+
+
+DEMO_PRESET = "content-editor"
 
 
 @dataclass
@@ -19,6 +24,9 @@ class DemoResult:
     sandbox: Sandbox
     site_name: str
     inventory: dict
+    menu_before: list[dict]
+    menu_after: list[dict]
+    pushed: PushResult
 
 
 def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> DemoResult:
@@ -33,4 +41,9 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     result = app.sites.add(key, sandbox.url, name=DEMO_SITE)
     say(f"Connected over {result.site.transport}. Syncing the inventory…")
     inventory = app.sites.sync(DEMO_SITE)
-    return DemoResult(sandbox, DEMO_SITE, inventory)
+    say(f"Pushing the {DEMO_PRESET!r} menu profile for the client's role (editor)…")
+    profile = preset(DEMO_PRESET)
+    pushed = app.menus.push(DEMO_SITE, profile)
+    after, _ = app.menus.preview(DEMO_SITE, profile, role="editor")
+    return DemoResult(sandbox, DEMO_SITE, inventory, inventory["admin_menu"]["by_role"]["editor"],
+                      after, pushed)

@@ -19,6 +19,7 @@ from handoff.app import Handoff
 from handoff.config import Settings
 from handoff.sandbox import Sandbox
 from tests.bench.probe import PROBE_NAME, PROBE_SOURCE, read_probe
+from tests.helpers import wp_login
 
 PLUGIN = "handoff-companion/handoff-companion.php"
 
@@ -38,7 +39,7 @@ def time_calls(call, runs: int) -> list[float]:
     return samples
 
 
-def bench_sync(sandbox: Sandbox, home: Path, runs: int) -> dict[str, float]:
+def bench_sync(sandbox: Sandbox, home: Path, runs: int) -> tuple[Handoff, dict[str, float]]:
     """Median wall time of `site sync` over each transport."""
     app = Handoff(settings=Settings(data_dir=home, database_url=f"sqlite:///{home}/h.db"))
     results = {}
@@ -47,37 +48,31 @@ def bench_sync(sandbox: Sandbox, home: Path, runs: int) -> dict[str, float]:
         app.sites.add(sandbox.connection_key(), sandbox.url, name="bench", transport=transport,
                       replace=True)
         results[transport] = median_ms(time_calls(lambda: app.sites.sync("bench"), runs))
-    return results
+    return app, results
 
 
-def admin_session(sandbox: Sandbox) -> requests.Session:
-    """Return a session logged in to wp-admin as the administrator."""
-    session = requests.Session()
-    session.cookies.set("wordpress_test_cookie", "WP Cookie check")
-    response = session.post(f"{sandbox.url}/wp-login.php", timeout=30, data={
-        "log": sandbox.admin_login, "pwd": sandbox.admin_password, "testcookie": "1",
-        "redirect_to": f"{sandbox.url}/wp-admin/"})
-    response.raise_for_status()
-    if not any(c.name.startswith("wordpress_logged_in") for c in session.cookies):
-        raise RuntimeError("could not log in to the sandbox")
-    return session
+def admin_session(sandbox: Sandbox, as_client: bool = False) -> requests.Session:
+    """Return a session logged in to wp-admin as the administrator (or the client)."""
+    if as_client:
+        return wp_login(sandbox.url, sandbox.client_login, sandbox.client_password)
+    return wp_login(sandbox.url, sandbox.admin_login, sandbox.admin_password)
 
 
 def page_samples(session: requests.Session, url: str, runs: int) -> dict[str, list[float]]:
     """Wall time (s), PHP time (ms) and SQL query count of `runs` loads of a page."""
-    samples: dict[str, list[float]] = {"wall": [], "php_ms": [], "queries": []}
+    samples: dict[str, list[float]] = {"wall": [], "php_ms": [], "queries": [], "menu_ms": []}
     session.get(url, timeout=30)
     for _ in range(runs):
         started = time.perf_counter()
         html = session.get(url, timeout=30).text
         samples["wall"].append(time.perf_counter() - started)
-        queries, php_ms = read_probe(html)
-        samples["queries"].append(queries)
-        samples["php_ms"].append(php_ms)
+        for field, value in read_probe(html).items():
+            samples[field].append(value)
     return samples
 
 
-def bench_plugin_cost(sandbox: Sandbox, runs: int, rounds: int = 5) -> dict[str, dict]:
+def bench_plugin_cost(sandbox: Sandbox, runs: int, rounds: int = 5,
+                      as_client: bool = False) -> dict[str, dict]:
     """Cost of the plugin on admin pages and the front end: active vs inactive.
 
     The two states alternate in `rounds` rounds, so drift in the machine's load falls on
@@ -93,13 +88,13 @@ def bench_plugin_cost(sandbox: Sandbox, runs: int, rounds: int = 5) -> dict[str,
             for state in ("active", "inactive"):
                 call = "activate_plugin" if state == "active" else "deactivate_plugins"
                 sandbox.php(f"{call}( '{PLUGIN}' );")
-                session = admin_session(sandbox)
+                session = admin_session(sandbox, as_client)
                 for label, url in pages.items():
                     # the front end is measured as a visitor: what every visitor costs
                     client = session if label.startswith("admin") else requests.Session()
                     taken = page_samples(client, url, max(1, runs // rounds))
                     into = raw.setdefault(label, {}).setdefault(
-                        state, {"wall": [], "php_ms": [], "queries": []})
+                        state, {"wall": [], "php_ms": [], "queries": [], "menu_ms": []})
                     for field, values in taken.items():
                         into[field].extend(values)
     finally:
@@ -107,21 +102,53 @@ def bench_plugin_cost(sandbox: Sandbox, runs: int, rounds: int = 5) -> dict[str,
         sandbox.remove_mu_plugin(PROBE_NAME)
     return {label: {state: {"wall_ms": median_ms(values["wall"]),
                             "php_ms": statistics.median(values["php_ms"]),
+                            "menu_ms": statistics.median(values["menu_ms"]),
                             "queries": statistics.median(values["queries"])}
                     for state, values in states.items()}
             for label, states in raw.items()}
 
 
-def report(sync: dict[str, float], costs: dict[str, dict], runs: int) -> str:
+def profile_with_rules(inventory: dict, count: int = 25) -> dict:
+    """A profile for the client's role with `count` rules (items and submenu items)."""
+    menu, rules = [], 0
+    for item in inventory["admin_menu"]["by_role"]["editor"]:
+        if rules >= count:
+            break
+        rule = {"slug": item["slug"], "state": "visible", "title": item["title"] + " ·"}
+        rules += 1
+        children = []
+        for child in item.get("children", []):
+            if rules >= count:
+                break
+            children.append({"slug": child["slug"], "state": "visible"})
+            rules += 1
+        if children:
+            rule["children"] = children
+        menu.append(rule)
+    for slug in ("tools.php", "sandbox-reports", "edit-comments.php"):  # denied screens
+        if rules < count and slug not in {rule["slug"] for rule in menu}:
+            menu.append({"slug": slug, "state": "denied"})
+            rules += 1
+    return {"schema_version": 1, "name": f"Bench, {rules} rules",
+            "targets": {"roles": ["editor"]}, "menu": menu,
+            "admin_bar": {"remove": ["wp-logo"]},
+            "dashboard": {"remove_widgets": ["dashboard_primary"]}}
+
+
+def report(sync: dict[str, float], scenarios: dict[str, dict], runs: int) -> str:
     lines = [f"site sync, median of {runs}: " +
-             ", ".join(f"{t} {ms:.1f} ms" for t, ms in sync.items()), "",
-             "| page | active wall ms | inactive wall ms | ratio | active PHP ms | "
-             "inactive PHP ms | queries active / inactive |", "|---|---|---|---|---|---|---|"]
-    for page, states in costs.items():
-        on, off = states["active"], states["inactive"]
-        lines.append(f"| {page} | {on['wall_ms']:.1f} | {off['wall_ms']:.1f} | "
-                     f"{on['wall_ms'] / off['wall_ms']:.3f} | {on['php_ms']:.1f} | "
-                     f"{off['php_ms']:.1f} | {on['queries']:.0f} / {off['queries']:.0f} |")
+             ", ".join(f"{t} {ms:.1f} ms" for t, ms in sync.items())]
+    for title, costs in scenarios.items():
+        lines += ["", f"{title}:", "",
+                  "| page | wall ms active / inactive | ratio | PHP ms active / inactive | "
+                  "menu phase ms active / inactive | queries active / inactive |",
+                  "|---|---|---|---|---|---|"]
+        for page, states in costs.items():
+            on, off = states["active"], states["inactive"]
+            lines.append(f"| {page} | {on['wall_ms']:.1f} / {off['wall_ms']:.1f} | "
+                         f"{on['wall_ms'] / off['wall_ms']:.3f} | {on['php_ms']:.1f} / "
+                         f"{off['php_ms']:.1f} | {on['menu_ms']:.2f} / {off['menu_ms']:.2f} | "
+                         f"{on['queries']:.0f} / {off['queries']:.0f} |")
     return "\n".join(lines)
 
 
@@ -138,12 +165,19 @@ def main() -> None:
         sandbox.start()
         try:
             sandbox.reset()
-            sync = bench_sync(sandbox, Path(scratch) / "home", args.runs)
-            costs = bench_plugin_cost(sandbox, args.page_runs)
+            app, sync = bench_sync(sandbox, Path(scratch) / "home", args.runs)
+            scenarios = {"Administrator, no menu profile":
+                         bench_plugin_cost(sandbox, args.page_runs)}
+            # Deactivating the plugin revoked the bridge password: connect again.
+            app.sites.add(sandbox.connection_key(), sandbox.url, name="bench", replace=True)
+            profile = profile_with_rules(app.sites.latest_inventory("bench"))
+            app.menus.push("bench", profile)
+            scenarios[f"Client (editor) with a menu profile of 25 rules ({profile['name']})"] = \
+                bench_plugin_cost(sandbox, args.page_runs, as_client=True)
         finally:
             if not was_running:
                 sandbox.stop()
-    print(report(sync, costs, args.runs))
+    print(report(sync, scenarios, args.runs))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.columns import Columns
 from rich.console import Console
 
 from handoff.app import Handoff
@@ -18,7 +19,7 @@ pass_app = click.make_pass_decorator(Handoff)
               help="Where the sandbox lives (default: var/sandbox in the working tree).")
 @pass_app
 def demo(app: Handoff, directory: str | None) -> None:
-    """Start a local WordPress, connect Handoff to it and show its inventory.
+    """Start a local WordPress, connect it, show its inventory and simplify its menu.
 
     The sandbox keeps running afterwards so you can explore it; stop it with
     `handoff sandbox stop`.
@@ -27,12 +28,18 @@ def demo(app: Handoff, directory: str | None) -> None:
     result = run_demo(app, default_sandbox_dir(directory), lambda text: console.print(text))
     site = app.sites.get(result.site_name)
     console.print(render.inventory_view(site, result.inventory, role=None))
-    console.print(render.inventory_view(site, result.inventory, role="editor").renderables[-1])
+    console.print(Columns([
+        render.menu_tree(result.menu_before, "The client's menu before (editor)"),
+        render.menu_tree(result.menu_after,
+                         f"…and with the menu profile (v{result.pushed.version})"),
+    ], padding=(0, 4)))
     sandbox = result.sandbox
     console.print(
         f"\n[bold]Explore:[/] {sandbox.url}/wp-admin/ — developer [bold]{sandbox.admin_login}[/] "
         f"/ {sandbox.admin_password}, client [bold]{sandbox.client_login}[/] / "
         f"{sandbox.client_password}\n"
-        f"Try: handoff site list · handoff site check {result.site_name} · "
-        f"handoff site show {result.site_name} --role editor\n"
+        f"Log in as the client to see the simplified menu; Tools or Settings by URL answer 403.\n"
+        f"Try: handoff site list · handoff menu status {result.site_name} · "
+        f"handoff menu diff {result.site_name} preset:blogger · "
+        f"handoff menu rollback {result.site_name}\n"
         "Stop the sandbox: handoff sandbox stop")

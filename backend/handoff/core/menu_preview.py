@@ -123,6 +123,17 @@ def _merged_tree(inventory: dict, roles: list[str]) -> list[dict]:
     return merged
 
 
+def targeted_tree(profile: dict, inventory: dict) -> list[dict]:
+    """Every item some restricted user can open: the menus of the targeted roles and users."""
+    by_role = inventory.get("admin_menu", {}).get("by_role", {})
+    roles = {role for role in by_role if is_restricted(profile, "", [role])}
+    users = set(profile["targets"].get("users", []))
+    for user in inventory.get("users", {}).get("list", []):
+        if user["login"] in users and is_restricted(profile, user["login"], user["roles"]):
+            roles.update(role for role in user["roles"] if role in by_role)
+    return _merged_tree(inventory, sorted(roles)) if roles else []
+
+
 def denied(profile: dict, full: list[dict]) -> list[tuple[str, str]]:
     """(parent slug, slug) of every screen the profile refuses; parent '' for top level."""
     policy = profile.get("unknown_items", "hide")

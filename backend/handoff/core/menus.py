@@ -21,6 +21,7 @@ from handoff.core.menu_preview import (
     missing,
     preview,
     pull_profile,
+    targeted_tree,
 )
 from handoff.core.menu_profile import check, is_restricted, profile_hash
 from handoff.core.sites import Sites
@@ -135,7 +136,7 @@ class Menus:
             roles.append(RolePlan(role, restricted,
                                   menu_changes(menu["by_role"][role], after)))
         return PushPlan(name, roles, denied(profile, menu["full"]),
-                        missing(profile, menu), drift(profile, menu["full"]))
+                        missing(profile, menu), drift(profile, targeted_tree(profile, inventory)))
 
     def status(self, name: str) -> MenuStatus:
         """The profile on the site now, with drift against its current menu (syncs first)."""
@@ -152,7 +153,7 @@ class Menus:
             applied_by=str(record.get("applied_by", "")),
             safe_mode=bool(record.get("safe_mode", False)),
             history=list(record.get("history", [])),
-            drift=drift(profile, inventory["admin_menu"]["full"]) if profile else [],
+            drift=drift(profile, targeted_tree(profile, inventory)) if profile else [],
             profile=profile,
             changed_elsewhere=bool(site.menu_hash) and digest != site.menu_hash)
 

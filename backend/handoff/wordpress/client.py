@@ -86,6 +86,22 @@ class WordPressClient:
             return inventory
         return with_admin_menu(inventory, lambda: self._admin_menu(ajax_url))
 
+    def menu_profile(self) -> dict:
+        """The site's menu profile record: version, hash, profile, history, safe mode."""
+        return self.transport.menu_profile()
+
+    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
+        """Store a profile in place of `replaces_version`; the site validates it again."""
+        return self.transport.put_menu_profile(profile, replaces_version)
+
+    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+        """Store an earlier version again (0: the previous one)."""
+        return self.transport.rollback_menu_profile(to_version, replaces_version)
+
+    def delete_menu_profile(self, replaces_version: int) -> dict:
+        """Remove the profile: everyone sees the full menu again."""
+        return self.transport.delete_menu_profile(replaces_version)
+
     def _admin_menu(self, ajax_url: str) -> dict:
         key = self.key
         # The password goes only to the host the connection key names for wp-admin.

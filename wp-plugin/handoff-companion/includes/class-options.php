@@ -17,6 +17,15 @@ final class Options {
 	/** Option: the bridge user's ID and when it was connected. Not autoloaded. */
 	public const CONNECTION = 'handoff_companion_connection';
 
+	/**
+	 * Option: the active menu profile entry (version, hash, profile, applied_at,
+	 * applied_by) as JSON text. Autoloaded, so applying it costs no query.
+	 */
+	public const MENU = 'handoff_companion_menu';
+
+	/** Option: the last 10 earlier menu profile entries, newest first, as JSON text. Not autoloaded. */
+	public const MENU_HISTORY = 'handoff_companion_menu_history';
+
 	/** Name of the Application Password the Connect screen creates. */
 	public const APP_PASSWORD_NAME = 'Handoff backend';
 
@@ -26,6 +35,6 @@ final class Options {
 	 * @return string[]
 	 */
 	public static function all(): array {
-		return array( self::CONNECTION );
+		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY );
 	}
 }

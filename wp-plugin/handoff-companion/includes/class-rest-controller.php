@@ -7,13 +7,18 @@
 
 namespace Handoff\Companion;
 
+use stdClass;
+use WP_Error;
+use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * GET /handoff/v1/status and GET /handoff/v1/inventory, for the bridge user only.
+ * GET /handoff/v1/status, GET /handoff/v1/inventory and the menu profile routes
+ * (GET, PUT and DELETE /handoff/v1/menu-profile, POST /handoff/v1/menu-profile/rollback),
+ * for the bridge user only.
  */
 final class Rest_Controller {
 
@@ -43,6 +48,177 @@ final class Rest_Controller {
 				'args'                => array(),
 			)
 		);
+		self::register_menu_profile();
+	}
+
+	/**
+	 * The menu profile routes (docs/menu-profiles.md). Their arguments are checked by the
+	 * callbacks, after the permission check, so that a caller without access always gets
+	 * 401/403 (WordPress validates declared types before checking permissions) and a bad
+	 * request gets the contract's 400 `handoff_invalid_profile` with `errors`.
+	 */
+	private static function register_menu_profile(): void {
+		$version_arg = array(
+			'description'       => __( 'The version the caller read: the write is refused with 409 when the site has another one. 0: no profile.', 'handoff-companion' ),
+			'type'              => 'integer',
+			'sanitize_callback' => null,
+		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/menu-profile',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( self::class, 'menu_profile_get' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(),
+				),
+				array(
+					'methods'             => 'PUT',
+					'callback'            => array( self::class, 'menu_profile_put' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(
+						'profile'          => array(
+							'description'       => __( 'The menu profile (schema/menu-profile.schema.json).', 'handoff-companion' ),
+							'type'              => 'object',
+							'sanitize_callback' => null,
+						),
+						'replaces_version' => $version_arg,
+					),
+				),
+				array(
+					'methods'             => WP_REST_Server::DELETABLE,
+					'callback'            => array( self::class, 'menu_profile_delete' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(
+						'replaces_version' => $version_arg,
+					),
+				),
+			)
+		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/menu-profile/rollback',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'menu_profile_rollback' ),
+				'permission_callback' => array( Bridge_Access::class, 'check' ),
+				'args'                => array(
+					'to_version'       => array(
+						'description'       => __( 'The history version to store again; 0: the newest one.', 'handoff-companion' ),
+						'type'              => 'integer',
+						'sanitize_callback' => null,
+					),
+					'replaces_version' => $version_arg,
+				),
+			)
+		);
+		add_filter( 'rest_request_before_callbacks', array( self::class, 'menu_profile_invalid_json' ), 10, 3 );
+	}
+
+	/**
+	 * WordPress refuses a body that is not valid JSON (400 `rest_invalid_json`) before any
+	 * permission check. On the menu profile routes: 401/403 for callers without access,
+	 * else the contract's 400 `handoff_invalid_profile`.
+	 *
+	 * @param mixed           $response The response so far (a WP_Error when WordPress refused).
+	 * @param array           $handler  The route's handler.
+	 * @param WP_REST_Request $request  The request.
+	 * @return mixed
+	 */
+	public static function menu_profile_invalid_json( $response, $handler, $request ) {
+		if ( ! $response instanceof WP_Error || 'rest_invalid_json' !== $response->get_error_code() || ! $request instanceof WP_REST_Request ) {
+			return $response;
+		}
+		if ( 0 !== strpos( $request->get_route(), '/' . self::NAMESPACE . '/menu-profile' ) ) {
+			return $response;
+		}
+		$allowed = Bridge_Access::check();
+		if ( is_wp_error( $allowed ) ) {
+			return $allowed;
+		}
+		$data = (array) $response->get_error_data();
+		return Menu_Profile_Api::invalid(
+			array(
+				array(
+					'path'    => '',
+					'message' => 'the body is not valid JSON: ' . (string) ( $data['json_error_message'] ?? 'syntax error' ),
+				),
+			)
+		);
+	}
+
+	/**
+	 * GET /menu-profile.
+	 */
+	public static function menu_profile_get(): WP_REST_Response {
+		return new WP_REST_Response( Menu_Profile_Api::get(), 200 );
+	}
+
+	/**
+	 * PUT /menu-profile with the body `{"profile": {…}, "replaces_version": N}`. The body
+	 * is decoded here with objects kept as objects, so `{}` and `[]` stay apart.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function menu_profile_put( WP_REST_Request $request ) {
+		$body = self::json_body( $request );
+		if ( $body instanceof WP_Error ) {
+			return $body;
+		}
+		return self::respond( Menu_Profile_Api::put( $body->profile ?? null, $body->replaces_version ?? null ) );
+	}
+
+	/**
+	 * POST /menu-profile/rollback with `{"to_version": N, "replaces_version": N}`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function menu_profile_rollback( WP_REST_Request $request ) {
+		return self::respond( Menu_Profile_Api::rollback( $request->get_param( 'to_version' ), $request->get_param( 'replaces_version' ) ) );
+	}
+
+	/**
+	 * DELETE /menu-profile?replaces_version=N.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function menu_profile_delete( WP_REST_Request $request ) {
+		return self::respond( Menu_Profile_Api::delete( $request->get_param( 'replaces_version' ) ) );
+	}
+
+	/**
+	 * The request body as a JSON object (stdClass), or the 400 error.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return stdClass|WP_Error
+	 */
+	private static function json_body( WP_REST_Request $request ) {
+		$body = json_decode( (string) $request->get_body(), false );
+		if ( $body instanceof stdClass ) {
+			return $body;
+		}
+		return Menu_Profile_Api::invalid(
+			array(
+				array(
+					'path'    => '',
+					'message' => 'the body must be a JSON object: {"profile": {…}, "replaces_version": N}',
+				),
+			)
+		);
+	}
+
+	/**
+	 * A service's answer as a REST response (errors go through as they are).
+	 *
+	 * @param array<string, mixed>|WP_Error $result The answer.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private static function respond( $result ) {
+		return $result instanceof WP_Error ? $result : new WP_REST_Response( $result, 200 );
 	}
 
 	/**

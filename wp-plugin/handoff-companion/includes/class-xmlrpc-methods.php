@@ -1,6 +1,6 @@
 <?php
 /**
- * XML-RPC methods of the bridge: handoff.status and handoff.inventory.
+ * XML-RPC methods of the bridge: handoff.status, handoff.inventory and handoff.menuProfile.*.
  *
  * @package Handoff\Companion
  */
@@ -8,6 +8,7 @@
 namespace Handoff\Companion;
 
 use IXR_Error;
+use WP_Error;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -24,9 +25,13 @@ final class Xmlrpc_Methods {
 	 * @return array<string, callable>
 	 */
 	public static function register( $methods ) {
-		$methods                      = (array) $methods;
-		$methods['handoff.status']    = array( self::class, 'status' );
-		$methods['handoff.inventory'] = array( self::class, 'inventory' );
+		$methods                                 = (array) $methods;
+		$methods['handoff.status']               = array( self::class, 'status' );
+		$methods['handoff.inventory']            = array( self::class, 'inventory' );
+		$methods['handoff.menuProfile.get']      = array( self::class, 'menu_profile_get' );
+		$methods['handoff.menuProfile.put']      = array( self::class, 'menu_profile_put' );
+		$methods['handoff.menuProfile.rollback'] = array( self::class, 'menu_profile_rollback' );
+		$methods['handoff.menuProfile.delete']   = array( self::class, 'menu_profile_delete' );
 		return $methods;
 	}
 
@@ -53,13 +58,105 @@ final class Xmlrpc_Methods {
 	}
 
 	/**
+	 * Method handoff.menuProfile.get( username, password ): the REST answer. The profile
+	 * is a struct: its objects are sent as structs even when empty, its lists as arrays.
+	 *
+	 * @param array<int, mixed> $args Username and password.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function menu_profile_get( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : Menu_Profile_Api::get();
+	}
+
+	/**
+	 * Method handoff.menuProfile.put( username, password, profile_json, replaces_version ).
+	 *
+	 * @param array<int, mixed> $args Username, password, the profile as JSON text, the version it replaces.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function menu_profile_put( $args ) {
+		$denied = self::authenticate( $args );
+		if ( $denied ) {
+			return $denied;
+		}
+		$profile = $args[2] ?? null;
+		if ( null !== $profile && ! is_string( $profile ) ) {
+			return self::fault(
+				Menu_Profile_Api::invalid(
+					array(
+						array(
+							'path'    => 'profile',
+							'message' => 'must be JSON text (a string), so that {} and [] survive XML-RPC',
+						),
+					)
+				)
+			);
+		}
+		return self::answer( Menu_Profile_Api::put( $profile, $args[3] ?? null ) );
+	}
+
+	/**
+	 * Method handoff.menuProfile.rollback( username, password, to_version, replaces_version ).
+	 *
+	 * @param array<int, mixed> $args Username, password, the history version (0: the newest), the version it replaces.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function menu_profile_rollback( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : self::answer( Menu_Profile_Api::rollback( $args[2] ?? null, $args[3] ?? null ) );
+	}
+
+	/**
+	 * Method handoff.menuProfile.delete( username, password, replaces_version ).
+	 *
+	 * @param array<int, mixed> $args Username, password, the version it replaces.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function menu_profile_delete( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : self::answer( Menu_Profile_Api::delete( $args[2] ?? null ) );
+	}
+
+	/**
+	 * A service's answer, or its error as a fault.
+	 *
+	 * @param array<string, mixed>|WP_Error $result The answer.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	private static function answer( $result ) {
+		return $result instanceof WP_Error ? self::fault( $result ) : $result;
+	}
+
+	/**
+	 * A service error as a fault: the HTTP status as the fault code, the error code as the
+	 * prefix of the fault string. `handoff_invalid_profile: menu/3/state: …; …` lists the
+	 * errors; `handoff_version_conflict: The menu profile on the site is version N, not M: …`
+	 * names the site's version first.
+	 *
+	 * @param WP_Error $error The error.
+	 */
+	private static function fault( WP_Error $error ): IXR_Error {
+		$data   = (array) $error->get_error_data();
+		$detail = $error->get_error_message();
+		if ( ! empty( $data['errors'] ) && is_array( $data['errors'] ) ) {
+			$parts = array();
+			foreach ( $data['errors'] as $item ) {
+				$parts[] = ( '' === $item['path'] ? '' : $item['path'] . ': ' ) . $item['message'];
+			}
+			$detail = implode( '; ', $parts );
+		}
+		return new IXR_Error( (int) ( $data['status'] ?? 500 ), $error->get_error_code() . ': ' . $detail );
+	}
+
+	/**
 	 * Signs the caller in; returns the fault to send, or null when allowed.
 	 *
 	 * @param mixed $args The method's parameters.
 	 */
 	private static function authenticate( $args ): ?IXR_Error {
 		global $wp_xmlrpc_server;
-		if ( ! is_array( $args ) || count( $args ) < 2 || ! is_string( $args[0] ) || ! is_string( $args[1] ) ) {
+		if ( ! is_array( $args ) || ! isset( $args[0], $args[1] ) || ! is_string( $args[0] ) || ! is_string( $args[1] ) ) {
 			return new IXR_Error( 400, 'handoff_bad_request: expected [username, password].' );
 		}
 		$wp_xmlrpc_server->escape( $args );
