@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from handoff.wordpress.connection_key import ConnectionKey
@@ -94,3 +95,17 @@ def wp_login(base_url: str, login: str, password: str):
     if not any(c.name.startswith("wordpress_logged_in") for c in session.cookies):
         raise RuntimeError(f"could not log in to {base_url} as {login}")
     return session
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A loopback test server whose late handler errors stay silent.
+
+    A handler still writing after the client gave up (a timeout test) would print a
+    BrokenPipe traceback to stderr, seconds later, into whatever test runs then.
+    """
+
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request, client_address) -> None:
+        pass

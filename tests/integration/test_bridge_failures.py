@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -17,6 +17,7 @@ from handoff.errors import HandoffError
 from handoff.wordpress.connection_key import ConnectionKey, key_check, parse_connection_key
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts
+from tests.helpers import QuietHTTPServer
 
 pytestmark = pytest.mark.integration
 
@@ -207,7 +208,7 @@ def local_key(url: str) -> str:
 
 
 def test_a_server_that_is_not_wordpress(app):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotWordPress)
+    server = QuietHTTPServer(("127.0.0.1", 0), _NotWordPress)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:

@@ -10,6 +10,7 @@ from handoff.core.menu_preview import (
     preview,
     pull_profile,
     simplified_menu,
+    targeted_tree,
 )
 from handoff.core.menu_profile import problems
 from handoff.errors import InvalidInputError
@@ -175,3 +176,16 @@ def test_a_submenu_left_with_only_its_parents_screen_is_dropped_as_wp_admin_does
                                                   "children": [{"slug": "edit.php",
                                                                 "state": "visible"}]}]))
     assert menu[0]["children"] == []
+
+
+def test_drift_looks_only_at_what_restricted_users_can_open():
+    by_role = profile([{"slug": "index.php", "state": "visible"}])
+    assert [i["slug"] for i in targeted_tree(by_role, INVENTORY)] == \
+        [i["slug"] for i in EDITOR_TREE]
+    by_user = {**by_role, "targets": {"users": ["boss"]}}
+    # boss is an author and an editor: the union of both menus, in the site's order
+    assert "sandbox-reports" in [i["slug"] for i in targeted_tree(by_user, INVENTORY)]
+    nobody = {**by_role, "targets": {"users": ["ghost"]}}
+    assert targeted_tree(nobody, INVENTORY) == []
+    labels = [d.label for d in drift(by_role, targeted_tree(by_role, INVENTORY))]
+    assert "plugins.php" not in labels and "upload.php" in labels

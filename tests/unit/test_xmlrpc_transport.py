@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import xmlrpc.client
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts
 from handoff.wordpress.xmlrpc import XmlRpcTransport
+from tests.helpers import QuietHTTPServer
 
 USER, PASSWORD = "handoff-bridge", "AbCdEfGhIjKlMnOpQrStUvWx"
 
@@ -114,7 +115,7 @@ class _HtmlHandler(BaseHTTPRequestHandler):
                                               (200, "not_wordpress")])
 def test_blocked_or_html_xmlrpc_endpoint(status, expected):
     handler = type("H", (_HtmlHandler,), {"status": status})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
     server.block_on_close = False
     url = _serve(server)
     try:
@@ -128,7 +129,7 @@ def test_blocked_or_html_xmlrpc_endpoint(status, expected):
 
 def test_a_silent_server_times_out():
     handler = type("H", (_HtmlHandler,), {"delay": 3.0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
     server.block_on_close = False
     url = _serve(server)
     try:
