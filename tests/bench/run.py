@@ -125,10 +125,24 @@ def profile_with_rules(inventory: dict, count: int = 25) -> dict:
         if children:
             rule["children"] = children
         menu.append(rule)
-    for slug in ("tools.php", "sandbox-reports", "edit-comments.php"):  # denied screens
-        if rules < count and slug not in {rule["slug"] for rule in menu}:
-            menu.append({"slug": slug, "state": "denied"})
-            rules += 1
+    named = {rule["slug"] for rule in menu}
+    for item in inventory["admin_menu"]["full"]:  # what the client must not open
+        if rules >= count:
+            break
+        if item["slug"] in named or item["slug"] in ("index.php", "profile.php"):
+            continue
+        rule = {"slug": item["slug"], "state": "denied"}
+        rules += 1
+        children = []
+        for child in item.get("children", []):
+            if rules >= count:
+                break
+            if child["slug"] not in ("index.php", "profile.php"):
+                children.append({"slug": child["slug"], "state": "denied"})
+                rules += 1
+        if children:
+            rule["children"] = children
+        menu.append(rule)
     return {"schema_version": 1, "name": f"Bench, {rules} rules",
             "targets": {"roles": ["editor"]}, "menu": menu,
             "admin_bar": {"remove": ["wp-logo"]},

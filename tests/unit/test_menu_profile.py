@@ -1,5 +1,6 @@
 """Menu profiles: parsing, every refusal with its path, fingerprints, who is restricted."""
 
+import copy
 import hashlib
 import json
 import random
@@ -205,7 +206,7 @@ def _mutate(node, rng, values):
             key = rng.choice(list(node))
             if rng.random() < 0.4 or not isinstance(node[key], (dict, list)):
                 if rng.random() < 0.9:
-                    node[key] = rng.choice(values)
+                    node[key] = copy.deepcopy(rng.choice(values))
                 else:
                     del node[key]
                 return
@@ -213,7 +214,7 @@ def _mutate(node, rng, values):
         elif isinstance(node, list) and node:
             index = rng.randrange(len(node))
             if rng.random() < 0.4 or not isinstance(node[index], (dict, list)):
-                node[index] = rng.choice(values)
+                node[index] = copy.deepcopy(rng.choice(values))
                 return
             node = node[index]
         else:

@@ -82,7 +82,8 @@ def sites(app, monkeypatch):
                              username="handoff-bridge", secret=app.vault.encrypt("x" * 24),
                              created_at=datetime.now(UTC)))
     monkeypatch.setattr(menus_module, "open_client",
-                        lambda key, transport, timeouts: fakes[key.url.rsplit("/", 1)[1]])
+                        lambda key, transport, timeouts, session=None:
+                        fakes[key.url.rsplit("/", 1)[1]])
     monkeypatch.setattr(app.sites, "sync", lambda name: INVENTORY)
     monkeypatch.setattr(app.sites, "latest_inventory", lambda name: INVENTORY)
     return fakes

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from handoff.core.inventory import schema_errors_at
@@ -74,8 +75,7 @@ def load_profile(path: Path) -> dict:
 
 def problems(profile: dict, inventory: dict | None = None) -> list[Problem]:
     """Every reason the profile would be refused; with a site's inventory, for that site."""
-    found = [Problem(path, message) for path, message in schema_errors_at(profile,
-                                                                          "menu-profile")]
+    found = list(_schema_problems(canonical_json(profile)))
     if found:  # the rules below assume the shapes the schema guarantees
         return found
     found += _duplicates(profile)
@@ -89,6 +89,13 @@ def problems(profile: dict, inventory: dict | None = None) -> list[Problem]:
         found.append(Problem("exempt_users", "the profile targets administrators and exempts "
                                              "nobody: it could lock every administrator out"))
     return found
+
+
+@lru_cache(maxsize=64)
+def _schema_problems(canonical: str) -> tuple[Problem, ...]:
+    # Keyed by the canonical JSON: a bulk push validates the same profile once, not per site.
+    return tuple(Problem(path, message)
+                 for path, message in schema_errors_at(json.loads(canonical), "menu-profile"))
 
 
 def check(profile: dict, inventory: dict | None = None, source: str = "the profile") -> None:

@@ -29,6 +29,7 @@ from handoff.errors import HandoffError
 from handoff.storage import Site
 from handoff.wordpress import open_client
 from handoff.wordpress.client import WordPressClient
+from handoff.wordpress.http import make_session
 
 
 @dataclass
@@ -103,10 +104,14 @@ class Menus:
 
     def __init__(self, sites: Sites) -> None:
         self.sites = sites
+        self._local = threading.local()  # one HTTP session per thread: connections reused
 
-    def _client(self, name: str) -> tuple[Site, WordPressClient]:
-        site = self.sites.get(name)
-        return site, open_client(self.sites.key_for(site), site.transport, self.sites.timeouts)
+    def _client(self, name: str, site: Site | None = None) -> tuple[Site, WordPressClient]:
+        site = site or self.sites.get(name)
+        if not hasattr(self._local, "session"):
+            self._local.session = make_session(verify=True)
+        return site, open_client(self.sites.key_for(site), site.transport, self.sites.timeouts,
+                                 session=self._local.session)
 
     def _inventory(self, name: str, fresh: bool = False) -> dict:
         inventory = None if fresh else self.sites.latest_inventory(name)
@@ -160,25 +165,28 @@ class Menus:
     # -- changing --------------------------------------------------------------------------
 
     def push(self, name: str, profile: dict, *, expect_version: int | None = None,
-             force: bool = False) -> PushResult:
+             force: bool = False, site: Site | None = None) -> PushResult:
         """Apply the profile to the site; nothing changes unless the site accepts all of it.
 
         Replaces the version the site has now (read first), or `expect_version` when given
         — a change made on the site since then is refused (VersionConflict), never lost.
         An identical profile already on the site is left alone unless `force`.
         """
-        plan = self.plan(name, profile)
-        site, client = self._client(name)
+        inventory = self._inventory(name)
+        check(profile, inventory, source=f"the profile (for site {name!r})")
+        warnings = push_warnings(profile, inventory)
+        site, client = self._client(name, site)
         current = client.menu_profile()
         version = int(current.get("version", 0))
         digest = profile_hash(profile)
         if not force and current.get("hash") == digest and expect_version in (None, version):
-            self.sites.record_menu(name, version, digest, profile["name"], pushed=False)
-            return PushResult(name, version, digest, unchanged=True, warnings=plan.warnings)
+            if (site.menu_version, site.menu_hash) != (version, digest):
+                self.sites.record_menu(name, version, digest, profile["name"], pushed=False)
+            return PushResult(name, version, digest, unchanged=True, warnings=warnings)
         answer = client.put_menu_profile(
             profile, version if expect_version is None else expect_version)
         result = PushResult(name, int(answer["version"]), str(answer["hash"]),
-                            warnings=plan.warnings + list(answer.get("warnings", [])))
+                            warnings=warnings + _messages(answer.get("warnings", [])))
         if result.hash != digest:
             result.warnings.append("the site stored a profile whose hash differs from the one "
                                    "sent; run `handoff menu status` to compare")
@@ -210,8 +218,9 @@ class Menus:
         Every site gets its own outcome; one slow or failing site never stops the others
         (each request has its own timeouts). Results come back in the order of `names`.
         """
-        hosts = {site.name: urlsplit(site.url).hostname or site.url
-                 for site in self.sites.list() if site.name in set(names)}
+        wanted = set(names)
+        stored = {site.name: site for site in self.sites.list() if site.name in wanted}
+        hosts = {name: urlsplit(site.url).hostname or site.url for name, site in stored.items()}
         limits: dict[str, threading.BoundedSemaphore] = {}
         lock = threading.Lock()
 
@@ -222,7 +231,8 @@ class Menus:
         def one(name: str) -> SiteOutcome:
             try:
                 with limit(hosts.get(name, name)):
-                    outcome = SiteOutcome(name, result=self.push(name, profile, force=force))
+                    outcome = SiteOutcome(name, result=self.push(
+                        name, profile, force=force, site=stored.get(name)))
             except HandoffError as error:
                 outcome = SiteOutcome(name, error=error)
             if on_done is not None:
@@ -231,6 +241,22 @@ class Menus:
 
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             return list(pool.map(one, names))
+
+
+def push_warnings(profile: dict, inventory: dict) -> list[str]:
+    """What a user should know before a profile takes effect on a site."""
+    menu = inventory["admin_menu"]
+    notes = [f"the site has no menu item {slug!r}" for slug in missing(profile, menu)]
+    if not any(is_restricted(profile, "", [role]) for role in menu["by_role"]):
+        notes.append("no role of the site is restricted by this profile "
+                     "(only the users it names, if any)")
+    return notes
+
+
+def _messages(warnings: list) -> list[str]:
+    """The site's warnings ({path, message} or text) as text."""
+    return [f"{w.get('path')}: {w.get('message')}" if isinstance(w, dict) else str(w)
+            for w in warnings]
 
 
 def targeted_roles(profile: dict, roles: list[str]) -> list[str]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+import requests
+
 from handoff import MIN_PLUGIN_VERSION, MIN_WORDPRESS_VERSION
 from handoff.wordpress.admin_menu import fetch_admin_menu, with_admin_menu
 from handoff.wordpress.connection_key import ConnectionKey
@@ -113,13 +115,17 @@ class WordPressClient:
                                 timeouts=self.timeouts)
 
 
-def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None) -> Transport:
-    """Return the named transport for a site, after the plain-HTTP safety check."""
+def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None,
+                   session: requests.Session | None = None) -> Transport:
+    """Return the named transport for a site, after the plain-HTTP safety check.
+
+    `session` (REST only) lets many sites share open connections, e.g. in bulk work.
+    """
     verify = not allows_insecure(key.url, key.env)
     if name == "rest":
         require_secure_url(key.rest, key.env)
         return RestTransport(key.rest, key.user, key.password, verify=verify,
-                             timeouts=timeouts, home_url=key.url)
+                             timeouts=timeouts, home_url=key.url, session=session)
     if name == "xmlrpc":
         require_secure_url(key.xmlrpc, key.env)
         return XmlRpcTransport(key.xmlrpc, key.user, key.password, verify=verify,
@@ -127,7 +133,8 @@ def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = No
     raise ValueError(f"unknown transport {name!r}; expected one of {TRANSPORTS}")
 
 
-def open_client(key: ConnectionKey, transport: str,
-                timeouts: Timeouts | None = None) -> WordPressClient:
+def open_client(key: ConnectionKey, transport: str, timeouts: Timeouts | None = None,
+                session: requests.Session | None = None) -> WordPressClient:
     """Return a client for a site over the given transport ('rest' or 'xmlrpc')."""
-    return WordPressClient(make_transport(key, transport, timeouts), key.url, key, timeouts)
+    return WordPressClient(make_transport(key, transport, timeouts, session), key.url, key,
+                           timeouts)

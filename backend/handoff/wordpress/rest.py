@@ -41,8 +41,11 @@ class RestTransport:
         self.rest_root = rest_root
         self.home_url = home_url
         self.timeouts = timeouts or Timeouts()
+        # A session may be shared by several sites (bulk work keeps connections open), so
+        # credentials and certificate policy go with each request, not on the session.
         self.session = session or make_session(verify)
-        self.session.auth = (user, password)
+        self.auth = (user, password)
+        self.verify = verify
 
     def status(self) -> dict:
         """Return the plugin's /status answer."""
@@ -97,6 +100,7 @@ class RestTransport:
             headers["X-HTTP-Method-Override"] = method
         try:
             response = self.session.request("POST" if headers else method, url, json=body,
+                                            auth=self.auth, verify=self.verify,
                                             headers=headers,
                                             timeout=self.timeouts.as_requests(),
                                             allow_redirects=method == "GET")
@@ -118,4 +122,4 @@ class RestTransport:
                                       self.home_url or url)
             if refusal is not None:
                 return refusal
-        return rest_error(response, url, sent_auth=self.session.auth is not None)
+        return rest_error(response, url, sent_auth=True)
