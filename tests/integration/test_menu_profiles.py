@@ -6,6 +6,8 @@ wp-admin HTML and screens are opened by URL.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -259,3 +261,32 @@ def test_malformed_payloads_to_the_real_plugin(app, fresh_sandbox, site):
         and "Fatal" not in new_log, new_log[-2000:]
     record = app.menus.status("s")
     assert record.version == 1 and record.name == "Client editor"
+
+
+def test_the_menu_commands_end_to_end(app, fresh_sandbox, site, tmp_path):
+    from click.testing import CliRunner
+
+    from handoff.cli import main
+
+    runner = CliRunner()
+
+    def cli(*args, input=None):
+        return runner.invoke(main, list(args), obj=app, input=input, catch_exceptions=False)
+
+    pulled = tmp_path / "profile.json"
+    assert cli("menu", "pull", "s", "--role", "editor", "-o", str(pulled)).exit_code == 0
+    assert cli("menu", "validate", str(pulled), "--site", "s").exit_code == 0
+    diff = cli("menu", "diff", "s", "preset:content-editor")
+    assert diff.exit_code == 0 and "Screens that will refuse to open" in diff.output
+    pushed = cli("menu", "push", "s", "preset:content-editor")
+    assert pushed.exit_code == 0 and "applied as version 1" in pushed.output
+    again = cli("menu", "push", "--all", "preset:content-editor")
+    assert again.exit_code == 0 and "unchanged" in again.output
+    status = json.loads(cli("menu", "status", "s", "--json").output)
+    assert status["version"] == 1 and status["name"] == "Content editor"
+    assert cli("menu", "push", "s", "preset:blogger").exit_code == 0
+    assert "now version 3" in cli("menu", "rollback", "s").output
+    stale = cli("menu", "push", "s", "preset:blogger", "--expect-version", "1")
+    assert stale.exit_code == 5 and "changed since" in stale.output
+    listed = json.loads(cli("site", "list", "--json").output)
+    assert listed[0]["menu"]["version"] == 3 and listed[0]["menu"]["name"] == "Content editor"
