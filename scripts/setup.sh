@@ -11,6 +11,7 @@ PACKAGES=(
   wordpress wordpress-theme-twentytwentythree wordpress-l10n
   phpunit php-codesniffer
   chromium fonts-dejavu-core fonts-noto-cjk poppler-utils
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 )
 
 missing_packages() {

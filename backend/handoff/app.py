@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from handoff.config import Settings, load_settings
+from handoff.core.handbooks import Handbooks
+from handoff.core.intake import Intakes
 from handoff.core.menus import Menus
 from handoff.core.sites import Sites
 from handoff.storage import Store, Vault
@@ -38,3 +40,11 @@ class Handoff:
     @cached_property
     def menus(self) -> Menus:
         return Menus(self.sites)
+
+    @cached_property
+    def intakes(self) -> Intakes:
+        return Intakes(self.sites)
+
+    @cached_property
+    def handbooks(self) -> Handbooks:
+        return Handbooks(self.menus, self.intakes)

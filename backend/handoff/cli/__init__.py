@@ -32,9 +32,9 @@ class HandoffGroup(click.Group):
 def main(ctx: click.Context) -> None:
     """Hand finished WordPress sites over to their clients.
 
-    Connect sites running the Handoff Companion plugin, read their inventory, and push
-    simplified admin menus to them; client handbooks and the handover checklist are
-    coming.
+    Connect sites running the Handoff Companion plugin, read their inventory, push
+    simplified admin menus, and build and publish the client handbook; the handover
+    checklist is coming.
 
     Data lives in HANDOFF_HOME (default: the per-user data directory); set
     HANDOFF_DATABASE_URL to use another database.
@@ -44,12 +44,16 @@ def main(ctx: click.Context) -> None:
 
 def _register() -> None:
     from handoff.cli.demo import demo
+    from handoff.cli.handbook import handbook
+    from handoff.cli.intake import intake
     from handoff.cli.menu import menu
     from handoff.cli.sandbox import sandbox
     from handoff.cli.site import site
 
     main.add_command(site)
     main.add_command(menu)
+    main.add_command(intake)
+    main.add_command(handbook)
     main.add_command(sandbox)
     main.add_command(demo)
 

@@ -100,13 +100,13 @@ def preview(profile: dict, inventory: dict, *, role: str | None = None,
     else:
         roles = [role or "editor"]
         login = ""
-    tree = _merged_tree(inventory, roles)
+    tree = merged_tree(inventory, roles)
     if not is_restricted(profile, login, roles):
         return tree, False
     return simplified_menu(tree, profile), True
 
 
-def _merged_tree(inventory: dict, roles: list[str]) -> list[dict]:
+def merged_tree(inventory: dict, roles: list[str]) -> list[dict]:
     """The union of what several roles see, in the site's order."""
     trees = [role_tree(inventory, role) for role in roles] or [[]]
     if len(trees) == 1:
@@ -131,7 +131,7 @@ def targeted_tree(profile: dict, inventory: dict) -> list[dict]:
     for user in inventory.get("users", {}).get("list", []):
         if user["login"] in users and is_restricted(profile, user["login"], user["roles"]):
             roles.update(role for role in user["roles"] if role in by_role)
-    return _merged_tree(inventory, sorted(roles)) if roles else []
+    return merged_tree(inventory, sorted(roles)) if roles else []
 
 
 def denied(profile: dict, full: list[dict]) -> list[tuple[str, str]]:

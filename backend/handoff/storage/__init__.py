@@ -1,7 +1,7 @@
 """Storage: SQLAlchemy models, Alembic migrations, secrets encrypted at rest."""
 
 from handoff.storage.db import Store
-from handoff.storage.models import InventorySnapshot, Site, SiteTag
+from handoff.storage.models import Intake, InventorySnapshot, Site, SiteTag
 from handoff.storage.vault import Vault
 
-__all__ = ["InventorySnapshot", "Site", "SiteTag", "Store", "Vault"]
+__all__ = ["Intake", "InventorySnapshot", "Site", "SiteTag", "Store", "Vault"]

@@ -99,3 +99,14 @@ class InventorySnapshot(Base):
     data: Mapped[str] = mapped_column(Text)  # JSON
 
     site: Mapped[Site] = relationship(back_populates="snapshots")
+
+
+class Intake(Base):
+    """The client questionnaire of a site: contacts, support terms, policies, language."""
+
+    __tablename__ = "intakes"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    data: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime]

@@ -34,6 +34,12 @@ class Transport(Protocol):
 
     def delete_menu_profile(self, replaces_version: int) -> dict: ...
 
+    def handbook(self) -> dict: ...
+
+    def put_handbook(self, document: dict) -> dict: ...
+
+    def delete_handbook(self) -> dict: ...
+
 
 def version_tuple(text: str) -> tuple[int, ...]:
     """Return a comparable tuple from '6.1.9' or '6.4-beta1' (non-numbers end the tuple)."""
@@ -103,6 +109,18 @@ class WordPressClient:
     def delete_menu_profile(self, replaces_version: int) -> dict:
         """Remove the profile: everyone sees the full menu again."""
         return self.transport.delete_menu_profile(replaces_version)
+
+    def handbook(self) -> dict:
+        """The site's handbook status: published, when, first view by the client."""
+        return self.transport.handbook()
+
+    def put_handbook(self, document: dict) -> dict:
+        """Publish a handbook to the site's Site Handbook screen."""
+        return self.transport.put_handbook(document)
+
+    def delete_handbook(self) -> dict:
+        """Take the handbook off the site."""
+        return self.transport.delete_handbook()
 
     def _admin_menu(self, ajax_url: str) -> dict:
         key = self.key

@@ -46,8 +46,24 @@ class NoSuchVersion(NotFoundError):
                          code="no_such_version")
 
 
+class HandbookRejected(InvalidInputError):
+    """The site refused the handbook (too large, or content it does not accept)."""
+
+    def __init__(self, problems: list[tuple[str, str]], *, site: str = "") -> None:
+        first = f"{problems[0][0] or '(handbook)'}: {problems[0][1]}" if problems else ""
+        super().__init__(f"{site or 'The site'} refused the handbook: {first}.",
+                         "check the templates and the intake, then publish again",
+                         code="handbook_rejected")
+        self.problems = problems
+
+
 def profile_refusal(code: str, message: str, data: dict, site: str) -> HandoffError | None:
-    """The error a refusal from the plugin's profile API means, or None if it is not one."""
+    """The error a refusal from the plugin's profile or handbook API means, or None."""
+    if code in ("handoff_invalid_handbook", "handoff_handbook_too_large"):
+        errors = data.get("errors") if isinstance(data.get("errors"), list) else []
+        return HandbookRejected([(str(e.get("path", "")), str(e.get("message", "")))
+                                 for e in errors if isinstance(e, dict)] or [("", message)],
+                                site=site)
     if code == "handoff_invalid_profile":
         errors = data.get("errors") if isinstance(data.get("errors"), list) else []
         problems = [(str(e.get("path", "")), str(e.get("message", ""))) for e in errors
@@ -79,6 +95,7 @@ def fault_refusal(fault_string: str, site: str) -> HandoffError | None:
         digits = [int(number) for number in re.findall(r"\d+", message)]
         return VersionConflict(digits[0] if digits else -1, digits[1] if len(digits) > 1 else -1,
                                site=site)
-    if code in ("handoff_profile_too_large", "handoff_no_such_version"):
+    if code in ("handoff_profile_too_large", "handoff_no_such_version",
+                "handoff_invalid_handbook", "handoff_handbook_too_large"):
         return profile_refusal(code, message, {}, site)
     return None

@@ -73,6 +73,18 @@ class RestTransport:
         """Remove the profile: everyone gets the full menu again."""
         return self.send("DELETE", "menu-profile", {"replaces_version": replaces_version})
 
+    def handbook(self) -> dict:
+        """The site's handbook status (published, when, first view by the client)."""
+        return self.get("handbook")
+
+    def put_handbook(self, document: dict) -> dict:
+        """Publish the handbook {title, language, html, hash} to the Site Handbook screen."""
+        return self.send("PUT", "handbook", document)
+
+    def delete_handbook(self) -> dict:
+        """Take the handbook off the site."""
+        return self.send("DELETE", "handbook")
+
     def get(self, route: str) -> dict:
         """GET a route of the plugin's namespace and return its JSON object."""
         return self.send("GET", route)

@@ -64,6 +64,19 @@ class HandoffMenuProfileDelete(_HandoffMethod):
     method_args = ("replaces_version",)
 
 
+class HandoffHandbookPublish(_HandoffMethod):
+    method_name = "handoff.handbook.publish"
+    method_args = ("document_json",)
+
+
+class HandoffHandbookStatus(_HandoffMethod):
+    method_name = "handoff.handbook.status"
+
+
+class HandoffHandbookUnpublish(_HandoffMethod):
+    method_name = "handoff.handbook.unpublish"
+
+
 class _TimeoutTransport(xmlrpc.client.Transport):
     user_agent = USER_AGENT
 
@@ -137,6 +150,18 @@ class XmlRpcTransport:
     def delete_menu_profile(self, replaces_version: int) -> dict:
         """Remove the profile: everyone gets the full menu again."""
         return self._call(HandoffMenuProfileDelete(int(replaces_version)))
+
+    def handbook(self) -> dict:
+        """The site's handbook status."""
+        return self._call(HandoffHandbookStatus())
+
+    def put_handbook(self, document: dict) -> dict:
+        """Publish the handbook; it travels as JSON text."""
+        return self._call(HandoffHandbookPublish(json.dumps(document, ensure_ascii=False)))
+
+    def delete_handbook(self) -> dict:
+        """Take the handbook off the site."""
+        return self._call(HandoffHandbookUnpublish())
 
     def _call(self, method: _HandoffMethod) -> dict:
         try:

@@ -1,0 +1,99 @@
+"""Handbooks of sites: build (Markdown, HTML, PDF), publish to wp-admin, status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from handoff.core.intake import Intakes
+from handoff.core.menus import Menus
+from handoff.errors import HandoffError, InvalidInputError
+from handoff.handbook.build import BuildInput, Handbook, build_handbook
+from handoff.handbook.templates import LANGUAGES
+
+FORMATS = ("html", "pdf", "md")
+
+
+@dataclass
+class PublishResult:
+    site: str
+    published_at: int
+    hash: str
+    sections: int
+    warnings: list[str]
+
+
+class Handbooks:
+    """The client handbook of each connected site."""
+
+    def __init__(self, menus: Menus, intakes: Intakes) -> None:
+        self.menus = menus
+        self.sites = menus.sites
+        self.intakes = intakes
+
+    def build(self, name: str, *, language: str | None = None,
+              templates_dir: Path | None = None, allow_blanks: bool = False,
+              offline: bool = False) -> Handbook:
+        """Build the handbook from the site's inventory, its menu profile and the intake.
+
+        Syncs the site and reads its menu profile first, unless `offline` (then the stored
+        inventory is used and the profile the backend last pushed is not known: the client's
+        menu is their role's).
+        """
+        intake = self.intakes.get(name)
+        language = language or intake.get("language") or "en"
+        if language not in LANGUAGES:
+            raise InvalidInputError(f"No handbook templates for language {language!r}.",
+                                    f"use one of: {', '.join(LANGUAGES)}", code="language")
+        inventory = self.sites.latest_inventory(name) if offline else self.sites.sync(name)
+        if inventory is None:
+            raise InvalidInputError(f"'{name}' has not been synced yet.",
+                                    f"run: handoff site sync {name}", code="no_inventory")
+        profile = None if offline else self._profile(name)
+        roles = (profile or {}).get("targets", {}).get("roles", [])
+        return build_handbook(BuildInput(
+            inventory=inventory, intake=intake, language=language, profile=profile,
+            client_login=(intake.get("client") or {}).get("login"),
+            client_role=roles[0] if roles else "editor", templates_dir=templates_dir,
+            allow_blanks=allow_blanks))
+
+    def _profile(self, name: str) -> dict | None:
+        _, client = self.menus._client(name)
+        try:
+            profile = client.menu_profile().get("profile") or None
+        except HandoffError:
+            return None  # a site whose plugin has no menu profiles yet
+        return profile
+
+    @staticmethod
+    def write(book: Handbook, site: str, fmt: str, out_dir: Path) -> Path:
+        """Write the handbook as html, pdf or md into out_dir; return the file."""
+        if fmt not in FORMATS:
+            raise InvalidInputError(f"Unknown format {fmt!r}.", f"use one of: {', '.join(FORMATS)}",
+                                    code="format")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{site}-handbook-{book.language}.{fmt}"
+        if fmt == "pdf":
+            path.write_bytes(book.pdf())
+        else:
+            path.write_text(book.html_document() if fmt == "html" else book.markdown(),
+                            encoding="utf-8")
+        return path
+
+    def publish(self, name: str, book: Handbook) -> PublishResult:
+        """Put the handbook on the site's Site Handbook screen."""
+        _, client = self.menus._client(name)
+        answer = client.put_handbook({"title": book.title, "language": book.language,
+                                      "html": book.body_html(), "hash": book.hash()})
+        return PublishResult(name, int(answer.get("published_at", 0)),
+                             str(answer.get("hash", "")), int(answer.get("sections", 0)),
+                             book.warnings)
+
+    def status(self, name: str) -> dict:
+        """Whether the handbook is published, when, and whether the client has opened it."""
+        _, client = self.menus._client(name)
+        return client.handbook()
+
+    def unpublish(self, name: str) -> dict:
+        _, client = self.menus._client(name)
+        return client.delete_handbook()
