@@ -117,7 +117,8 @@ def build_handbook(given: BuildInput) -> Handbook:
     book = Handbook(title="", language=given.language, strings=strings, cover_lines=[],
                     chapters=[])
     for template in templates.chapters():
-        chapter = _chapter(environment, template, menu, names, book)
+        # A chapter's own sections (##) sit under its title, which the builder writes as ##.
+        chapter = _chapter(environment, template, menu, names, book, demote=1)
         if chapter is not None:
             book.chapters.append(chapter)
     insert_at = _index_before_help(book.chapters)
@@ -178,13 +179,20 @@ def _line(exc: BaseException, template: TemplateFile) -> int:
 def _required_ok(template: TemplateFile, menu: ClientMenu, names: dict) -> str | None:
     """None when the chapter may be built, else why it cannot."""
     for slug in template.meta.get("requires", []) or []:
-        parent, _, child = str(slug).partition(" > ")
-        if menu.find(parent, child or None) is None:
+        if menu.find(*_screen_ref(slug)) is None:
             return f"{menu.who} cannot open {slug}"
+    alternatives = template.meta.get("requires_any") or []
+    if alternatives and not any(menu.find(*_screen_ref(slug)) for slug in alternatives):
+        return f"{menu.who} cannot open any of " + ", ".join(map(str, alternatives))
     plugins = template.meta.get("requires_plugin_any")
     if plugins and not any(names["plugin_active"](folder) for folder in plugins):
         return "none of " + ", ".join(plugins) + " is active"
     return None
+
+
+def _screen_ref(slug: object) -> tuple[str, str | None]:
+    parent, _, child = str(slug).partition(" > ")
+    return parent, child or None
 
 
 def _chapter(environment, template: TemplateFile, menu: ClientMenu, names: dict,
