@@ -17,6 +17,24 @@ DEMO_SITE = "sandbox"
 
 
 DEMO_PRESET = "content-editor"
+# A sample agency's answers, so the demo's handbook has contacts and terms to print.
+DEMO_INTAKE = {
+    "language": "en", "handover_date": "2026-12-01",
+    "client": {"name": "Sandbox Client Co.", "contact": "Casey", "login": "client",
+               "email": "casey@client.invalid"},
+    "developer": {"name": "Your Agency", "contact": "You", "email": "help@agency.invalid",
+                  "phone": "+1 555 0100", "website": "https://agency.invalid"},
+    "support": {"hours": "Monday to Friday, 9:00–17:00", "response_time": "one working day",
+                "channel": "e-mail"},
+    "responsibilities": {"client": ["Writing and publishing content",
+                                    "Answering messages from the contact form"],
+                         "developer": ["Updates of WordPress, themes and plugins",
+                                       "Daily backups", "Security monitoring"]},
+    "changes": {"out_of_scope": "Quoted per request, at the hourly rate",
+                "hourly_rate": "€80"},
+    "backups": {"frequency": "daily", "retention": "30 days", "where": "off-site storage"},
+    "updates": {"policy": "Weekly, after checking the site on a copy"},
+}
 
 
 @dataclass
@@ -27,6 +45,8 @@ class DemoResult:
     menu_before: list[dict]
     menu_after: list[dict]
     pushed: PushResult
+    handbook_file: Path
+    handbook_chapters: int
 
 
 def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> DemoResult:
@@ -45,5 +65,11 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     profile = preset(DEMO_PRESET)
     pushed = app.menus.push(DEMO_SITE, profile)
     after, _ = app.menus.preview(DEMO_SITE, profile, role="editor")
+    say("Writing the client handbook from the site and a sample intake, and publishing it…")
+    if not app.intakes.get(DEMO_SITE):
+        app.intakes.save(DEMO_SITE, DEMO_INTAKE)
+    book = app.handbooks.build(DEMO_SITE)
+    handbook_file = app.handbooks.write(book, DEMO_SITE, "html", sandbox_dir.parent / "handbook")
+    app.handbooks.publish(DEMO_SITE, book)
     return DemoResult(sandbox, DEMO_SITE, inventory, inventory["admin_menu"]["by_role"]["editor"],
-                      after, pushed)
+                      after, pushed, handbook_file, len(book.chapters))

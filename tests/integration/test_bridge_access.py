@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xmlrpc.client
 
 import pytest
@@ -11,7 +12,7 @@ from handoff.wordpress.connection_key import parse_connection_key
 
 pytestmark = pytest.mark.integration
 
-ROUTES = ["status", "inventory"]
+ROUTES = ["status", "inventory", "handbook"]
 CALLERS = ["anonymous", "subscriber", "editor", "administrator", "bridge"]
 EXPECTED = {"anonymous": (401, "handoff_unauthenticated"),
             "subscriber": (403, "handoff_forbidden"),
@@ -62,7 +63,8 @@ def test_rest_routes_refuse_writes(fresh_sandbox, credentials, route):
     assert response.status_code == 404 and response.json()["code"] == "rest_no_route"
 
 
-@pytest.mark.parametrize("method", ["handoff.status", "handoff.inventory"])
+@pytest.mark.parametrize("method", ["handoff.status", "handoff.inventory",
+                                    "handoff.handbook.status"])
 def test_xmlrpc_methods(fresh_sandbox, credentials, method):
     server = xmlrpc.client.ServerProxy(f"{fresh_sandbox.url}/xmlrpc.php")
     for caller in CALLERS:
@@ -75,6 +77,38 @@ def test_xmlrpc_methods(fresh_sandbox, credentials, method):
         assert fault.value.faultCode == 403, caller
         if caller != "anonymous":
             assert fault.value.faultString.startswith("handoff_forbidden:"), caller
+
+
+HANDBOOK = {"title": "Handbook", "language": "en", "hash": "0" * 64,
+            "html": '<h2 id="start">Start</h2><p>Hello.</p>'}
+
+
+def test_handbook_writes(fresh_sandbox, credentials):
+    url = f"{fresh_sandbox.url}/wp-json/handoff/v1/handbook"
+    for caller in CALLERS:
+        status, code = EXPECTED[caller]
+        for method, body in (("PUT", HANDBOOK), ("DELETE", None)):
+            response = requests.request(method, url, json=body, auth=credentials[caller],
+                                        timeout=30)
+            assert response.status_code == status, (caller, method, response.text[:200])
+            if code:
+                assert response.json()["code"] == code, (caller, method)
+    # the bridge's DELETE above removed what its PUT published
+    assert requests.get(url, auth=credentials["bridge"], timeout=30).json()["published"] is False
+
+
+@pytest.mark.parametrize("method", ["handoff.handbook.publish", "handoff.handbook.unpublish"])
+def test_xmlrpc_handbook_writes(fresh_sandbox, credentials, method):
+    server = xmlrpc.client.ServerProxy(f"{fresh_sandbox.url}/xmlrpc.php")
+    more = (json.dumps(HANDBOOK),) if method == "handoff.handbook.publish" else ()
+    for caller in CALLERS:
+        login, password = credentials[caller] or ("", "")
+        if caller == "bridge":
+            assert isinstance(getattr(server, method)(login, password, *more), dict)
+            continue
+        with pytest.raises(xmlrpc.client.Fault) as fault:
+            getattr(server, method)(login, password, *more)
+        assert fault.value.faultCode == 403, caller
 
 
 @pytest.mark.parametrize("params", [(), ("only-a-login",), (1, 2), (["a"], "b")])

@@ -1,7 +1,7 @@
 <?php
 /**
  * Removes exactly what Handoff Companion created: the bridge users and their Application
- * Passwords, the bridge role and capability, and the plugin's options.
+ * Passwords, the bridge role and capability, the plugin's options and its user meta.
  *
  * @package Handoff\Companion
  */
@@ -35,4 +35,7 @@ handoff_companion_delete_bridge_users();
 Handoff\Companion\Capabilities::uninstall();
 foreach ( Handoff\Companion\Options::all() as $handoff_companion_option ) {
 	delete_option( $handoff_companion_option );
+}
+foreach ( Handoff\Companion\Options::user_meta() as $handoff_companion_meta_key ) {
+	delete_metadata( 'user', 0, $handoff_companion_meta_key, '', true );
 }

@@ -33,6 +33,9 @@ def demo(app: Handoff, directory: str | None) -> None:
         render.menu_tree(result.menu_after,
                          f"…and with the menu profile (v{result.pushed.version})"),
     ], padding=(0, 4)))
+    console.print(f"Handbook: {result.handbook_chapters} "
+                  f"chapters in {result.handbook_file}, and published as \"Site Handbook\" "
+                  "in the client's wp-admin.")
     sandbox = result.sandbox
     console.print(
         f"\n[bold]Explore:[/] {sandbox.url}/wp-admin/ — developer [bold]{sandbox.admin_login}[/] "
@@ -40,6 +43,7 @@ def demo(app: Handoff, directory: str | None) -> None:
         f"{sandbox.client_password}\n"
         f"Log in as the client to see the simplified menu; Tools or Settings by URL answer 403.\n"
         f"Try: handoff site list · handoff menu status {result.site_name} · "
+        f"handoff handbook build {result.site_name} --format pdf · "
         f"handoff menu diff {result.site_name} preset:blogger · "
         f"handoff menu rollback {result.site_name}\n"
         "Stop the sandbox: handoff sandbox stop")

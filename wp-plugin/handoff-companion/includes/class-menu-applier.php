@@ -61,6 +61,12 @@ final class Menu_Applier {
 	public const DEFAULT_LINK_ICON = 'dashicons-admin-links';
 
 	/**
+	 * The Site Handbook's top-level slug: never denied, and shown whatever
+	 * `unknown_items` says, unless the profile names it with the state `hidden`.
+	 */
+	public const HANDBOOK_SLUG = 'handoff-handbook';
+
+	/**
 	 * Dashboard columns a widget can be in.
 	 */
 	private const DASHBOARD_CONTEXTS = array( 'normal', 'side', 'column3', 'column4' );
@@ -251,7 +257,7 @@ final class Menu_Applier {
 		foreach ( $by_slug as $slug => $items ) {
 			if ( ! isset( $named[ $slug ] ) ) {
 				foreach ( $items as $item ) {
-					$ordered[] = $this->top_item( $item, $this->unknown_state(), null );
+					$ordered[] = $this->top_item( $item, self::HANDBOOK_SLUG === (string) $slug ? 'visible' : $this->unknown_state(), null );
 				}
 			}
 		}
@@ -314,7 +320,7 @@ final class Menu_Applier {
 				continue;
 			}
 			$parent = (string) $item[2];
-			$state  = $item[ self::STATE ] ?? ( self::is_separator( $item ) ? 'hidden' : $unknown );
+			$state  = $item[ self::STATE ] ?? ( self::is_separator( $item ) ? 'hidden' : ( self::HANDBOOK_SLUG === $parent ? 'visible' : $unknown ) );
 			unset( $item[ self::STATE ] );
 			if ( 'visible' !== $state ) {
 				unset( $submenu[ $parent ] );
@@ -678,18 +684,19 @@ final class Menu_Applier {
 	}
 
 	/**
-	 * Records a denied slug (never index.php or profile.php).
+	 * Records a denied slug (never index.php, profile.php or the Site Handbook).
 	 *
 	 * @param string $slug A slug, entities decoded.
 	 */
 	private function deny( string $slug ): void {
-		if ( ! in_array( $slug, Menu_Profile_Validator::NEVER_DENIED, true ) ) {
+		if ( ! self::never_denied( $slug ) ) {
 			$this->denied[ $slug ] = true;
 		}
 	}
 
 	/**
-	 * The state an item may have: index.php and profile.php are hidden at most.
+	 * The state an item may have: index.php, profile.php and the Site Handbook are
+	 * hidden at most.
 	 *
 	 * @param string $slug  The slug, entities decoded.
 	 * @param string $state The state asked for.
@@ -698,7 +705,16 @@ final class Menu_Applier {
 		if ( ! in_array( $state, array( 'visible', 'hidden', 'denied' ), true ) ) {
 			return 'hidden';
 		}
-		return 'denied' === $state && in_array( $slug, Menu_Profile_Validator::NEVER_DENIED, true ) ? 'hidden' : $state;
+		return 'denied' === $state && self::never_denied( $slug ) ? 'hidden' : $state;
+	}
+
+	/**
+	 * Whether a slug may never be denied.
+	 *
+	 * @param string $slug A slug, entities decoded.
+	 */
+	private static function never_denied( string $slug ): bool {
+		return self::HANDBOOK_SLUG === $slug || in_array( $slug, Menu_Profile_Validator::NEVER_DENIED, true );
 	}
 
 	/**

@@ -26,6 +26,26 @@ final class Options {
 	/** Option: the last 10 earlier menu profile entries, newest first, as JSON text. Not autoloaded. */
 	public const MENU_HISTORY = 'handoff_companion_menu_history';
 
+	/**
+	 * Option: the published Site Handbook (title, language, html, hash, published_at,
+	 * published_by, sections) as JSON text. Not autoloaded: only its screen and the API
+	 * read it.
+	 */
+	public const HANDBOOK = 'handoff_companion_handbook';
+
+	/**
+	 * Option: whether a handbook is published, with its title, hash and published_at, as
+	 * JSON text. Autoloaded and tiny, so wp-admin decides whether to show the handbook's
+	 * menu item without a query.
+	 */
+	public const HANDBOOK_META = 'handoff_companion_handbook_meta';
+
+	/** Option: who first opened the handbook and how often clients did, as JSON text. Not autoloaded. */
+	public const HANDBOOK_VIEWS = 'handoff_companion_handbook_views';
+
+	/** User meta: when the user's last handbook view was counted (Unix seconds). */
+	public const HANDBOOK_LAST_VIEW = 'handoff_handbook_last_view';
+
 	/** Name of the Application Password the Connect screen creates. */
 	public const APP_PASSWORD_NAME = 'Handoff backend';
 
@@ -35,6 +55,15 @@ final class Options {
 	 * @return string[]
 	 */
 	public static function all(): array {
-		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY );
+		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS );
+	}
+
+	/**
+	 * Every user meta key the plugin may have written (for any user).
+	 *
+	 * @return string[]
+	 */
+	public static function user_meta(): array {
+		return array( self::HANDBOOK_LAST_VIEW );
 	}
 }

@@ -26,6 +26,8 @@ final class Plugin {
 		}
 		if ( is_admin() ) {
 			add_action( 'admin_menu', array( Connect_Screen::class, 'register' ) );
+			add_action( 'admin_menu', array( Handbook_Screen::class, 'register' ) );
+			add_action( 'wp_dashboard_setup', array( Handbook_Screen::class, 'add_dashboard_widget' ) );
 			add_action( 'admin_menu', array( Menu_Applier::class, 'boot' ), PHP_INT_MAX );
 			add_filter( 'plugin_action_links_' . plugin_basename( HANDOFF_COMPANION_FILE ), array( Connect_Screen::class, 'add_action_link' ) );
 		}

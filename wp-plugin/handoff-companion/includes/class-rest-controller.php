@@ -16,9 +16,10 @@ use WP_REST_Server;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * GET /handoff/v1/status, GET /handoff/v1/inventory and the menu profile routes
- * (GET, PUT and DELETE /handoff/v1/menu-profile, POST /handoff/v1/menu-profile/rollback),
- * for the bridge user only.
+ * GET /handoff/v1/status, GET /handoff/v1/inventory, the menu profile routes
+ * (GET, PUT and DELETE /handoff/v1/menu-profile, POST /handoff/v1/menu-profile/rollback)
+ * and the handbook route (GET, PUT and DELETE /handoff/v1/handbook), for the bridge user
+ * only.
  */
 final class Rest_Controller {
 
@@ -49,6 +50,39 @@ final class Rest_Controller {
 			)
 		);
 		self::register_menu_profile();
+		self::register_handbook();
+	}
+
+	/**
+	 * The handbook route (docs/plugin.md). The body is read by the callback, after the
+	 * permission check, so that a caller without access always gets 401/403 and a bad
+	 * request gets 400 `handoff_invalid_handbook` with `errors` (or 413).
+	 */
+	private static function register_handbook(): void {
+		register_rest_route(
+			self::NAMESPACE,
+			'/handbook',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( self::class, 'handbook_get' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(),
+				),
+				array(
+					'methods'             => 'PUT',
+					'callback'            => array( self::class, 'handbook_put' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(),
+				),
+				array(
+					'methods'             => WP_REST_Server::DELETABLE,
+					'callback'            => array( self::class, 'handbook_delete' ),
+					'permission_callback' => array( Bridge_Access::class, 'check' ),
+					'args'                => array(),
+				),
+			)
+		);
 	}
 
 	/**
@@ -118,8 +152,9 @@ final class Rest_Controller {
 
 	/**
 	 * WordPress refuses a body that is not valid JSON (400 `rest_invalid_json`) before any
-	 * permission check. On the menu profile routes: 401/403 for callers without access,
-	 * else the contract's 400 `handoff_invalid_profile`.
+	 * permission check. On the menu profile and handbook routes: 401/403 for callers
+	 * without access, else the contract's 400 `handoff_invalid_profile` or
+	 * `handoff_invalid_handbook` (413 for a handbook body above the limit).
 	 *
 	 * @param mixed           $response The response so far (a WP_Error when WordPress refused).
 	 * @param array           $handler  The route's handler.
@@ -130,22 +165,53 @@ final class Rest_Controller {
 		if ( ! $response instanceof WP_Error || 'rest_invalid_json' !== $response->get_error_code() || ! $request instanceof WP_REST_Request ) {
 			return $response;
 		}
-		if ( 0 !== strpos( $request->get_route(), '/' . self::NAMESPACE . '/menu-profile' ) ) {
+		$route    = $request->get_route();
+		$profile  = 0 === strpos( $route, '/' . self::NAMESPACE . '/menu-profile' );
+		$handbook = '/' . self::NAMESPACE . '/handbook' === $route;
+		if ( ! $profile && ! $handbook ) {
 			return $response;
 		}
 		$allowed = Bridge_Access::check();
 		if ( is_wp_error( $allowed ) ) {
 			return $allowed;
 		}
-		$data = (array) $response->get_error_data();
-		return Menu_Profile_Api::invalid(
+		$size = strlen( (string) $request->get_body() );
+		if ( $handbook && $size > Handbook_Api::MAX_BYTES ) {
+			return Handbook_Api::too_large( $size );
+		}
+		$data   = (array) $response->get_error_data();
+		$errors = array(
 			array(
-				array(
-					'path'    => '',
-					'message' => 'the body is not valid JSON: ' . (string) ( $data['json_error_message'] ?? 'syntax error' ),
-				),
-			)
+				'path'    => '',
+				'message' => 'the body is not valid JSON: ' . (string) ( $data['json_error_message'] ?? 'syntax error' ),
+			),
 		);
+		return $handbook ? Handbook_Api::invalid( $errors ) : Menu_Profile_Api::invalid( $errors );
+	}
+
+	/**
+	 * GET /handbook: the handbook's status (no HTML).
+	 */
+	public static function handbook_get(): WP_REST_Response {
+		return new WP_REST_Response( Handbook_Api::status(), 200 );
+	}
+
+	/**
+	 * PUT /handbook with the body `{"title", "language", "html", "hash"}`: 413 above 2 MiB,
+	 * before the body is decoded here.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function handbook_put( WP_REST_Request $request ) {
+		return self::respond( Handbook_Api::publish( (string) $request->get_body() ) );
+	}
+
+	/**
+	 * DELETE /handbook: unpublish.
+	 */
+	public static function handbook_delete(): WP_REST_Response {
+		return new WP_REST_Response( Handbook_Api::unpublish(), 200 );
 	}
 
 	/**

@@ -1,6 +1,7 @@
 <?php
 /**
- * XML-RPC methods of the bridge: handoff.status, handoff.inventory and handoff.menuProfile.*.
+ * XML-RPC methods of the bridge: handoff.status, handoff.inventory, handoff.menuProfile.* and
+ * handoff.handbook.*.
  *
  * @package Handoff\Companion
  */
@@ -32,6 +33,9 @@ final class Xmlrpc_Methods {
 		$methods['handoff.menuProfile.put']      = array( self::class, 'menu_profile_put' );
 		$methods['handoff.menuProfile.rollback'] = array( self::class, 'menu_profile_rollback' );
 		$methods['handoff.menuProfile.delete']   = array( self::class, 'menu_profile_delete' );
+		$methods['handoff.handbook.publish']     = array( self::class, 'handbook_publish' );
+		$methods['handoff.handbook.status']      = array( self::class, 'handbook_status' );
+		$methods['handoff.handbook.unpublish']   = array( self::class, 'handbook_unpublish' );
 		return $methods;
 	}
 
@@ -116,6 +120,57 @@ final class Xmlrpc_Methods {
 	public static function menu_profile_delete( $args ) {
 		$denied = self::authenticate( $args );
 		return $denied ? $denied : self::answer( Menu_Profile_Api::delete( $args[2] ?? null ) );
+	}
+
+	/**
+	 * Method handoff.handbook.publish( username, password, handbook_json ): the PUT body
+	 * `{"title", "language", "html", "hash"}` as JSON text.
+	 *
+	 * @param array<int, mixed> $args Username, password, the handbook as JSON text.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function handbook_publish( $args ) {
+		$denied = self::authenticate( $args );
+		if ( $denied ) {
+			return $denied;
+		}
+		$handbook = $args[2] ?? null;
+		if ( ! is_string( $handbook ) ) {
+			return self::fault(
+				Handbook_Api::invalid(
+					array(
+						array(
+							'path'    => '',
+							'message' => null === $handbook ? 'the handbook is required, as JSON text' : 'the handbook must be JSON text (a string)',
+						),
+					)
+				)
+			);
+		}
+		return self::answer( Handbook_Api::publish( $handbook ) );
+	}
+
+	/**
+	 * Method handoff.handbook.status( username, password ): the REST GET answer;
+	 * `first_view` is a struct even when empty.
+	 *
+	 * @param array<int, mixed> $args Username and password.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function handbook_status( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : Handbook_Api::status();
+	}
+
+	/**
+	 * Method handoff.handbook.unpublish( username, password ).
+	 *
+	 * @param array<int, mixed> $args Username and password.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function handbook_unpublish( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : Handbook_Api::unpublish();
 	}
 
 	/**
