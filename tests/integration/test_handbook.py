@@ -73,3 +73,26 @@ def test_publish_and_the_client_opens_it(app, fresh_sandbox, site):
 
     app.handbooks.unpublish("s")
     assert not app.handbooks.status("s")["published"]
+
+
+def test_without_the_plugin_the_handbook_becomes_a_private_page(app, fresh_sandbox, site):
+    password = fresh_sandbox.php(
+        "$user = get_user_by( 'login', 'client' );"
+        "[ $password ] = WP_Application_Passwords::create_new_application_password("
+        "  $user->ID, array( 'name' => 'handbook page' ) );"
+        "echo $password;").strip()
+    book = app.handbooks.build("s")
+    first = app.handbooks.publish_as_page("s", book, "client", password)
+    again = app.handbooks.publish_as_page("s", book, "client", password)
+    assert first == again, "publishing again updates the same page"
+    state = fresh_sandbox.php(f"$p = get_post( {first} ); echo $p->post_type, ' ', "
+                              "$p->post_status, ' ', strlen( $p->post_content );").split()
+    assert state[:2] == ["page", "private"] and int(state[2]) > 10000
+    content = fresh_sandbox.php(f"echo get_post( {first} )->post_content;")
+    assert "<script" not in content and book.chapters[0].title in content
+
+    from handoff.wordpress.errors import BridgeError
+
+    with pytest.raises(BridgeError) as caught:
+        app.handbooks.publish_as_page("s", book, "client", "A" * 24)
+    assert caught.value.code == "wrong_password"

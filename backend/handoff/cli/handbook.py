@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,15 +78,28 @@ def build(app: Handoff, site: str, formats: tuple[str, ...], output: Path, lang:
 @handbook.command("publish")
 @click.argument("site")
 @_build_options
+@click.option("--as-page", "page_login", metavar="LOGIN",
+              help="Without the plugin: publish as a private page with this editor's "
+                   "Application Password (asked for, or read from HANDOFF_PAGE_PASSWORD).")
 @pass_app
 def publish(app: Handoff, site: str, lang: str | None, templates: Path | None,
-            allow_blanks: bool, offline: bool) -> None:
-    """Build the handbook and publish it to SITE's "Site Handbook" screen in wp-admin."""
+            allow_blanks: bool, offline: bool, page_login: str | None) -> None:
+    """Build the handbook and publish it to SITE's "Site Handbook" screen in wp-admin.
+
+    With --as-page, it becomes a private page instead (for sites where the companion
+    plugin cannot be used); publishing again updates the same page.
+    """
     book = app.handbooks.build(site, language=lang, templates_dir=templates,
                                allow_blanks=allow_blanks, offline=offline)
-    result = app.handbooks.publish(site, book)
     console = _console()
-    console.print(f"Published to {site}: {result.sections} sections ({result.hash[:12]}).")
+    if page_login:
+        password = os.environ.get("HANDOFF_PAGE_PASSWORD") or click.prompt(
+            f"Application Password of {page_login}", hide_input=True)
+        page_id = app.handbooks.publish_as_page(site, book, page_login, password)
+        console.print(f"Published to {site} as private page #{page_id}.")
+    else:
+        result = app.handbooks.publish(site, book)
+        console.print(f"Published to {site}: {result.sections} sections ({result.hash[:12]}).")
     _report(console, book)
 
 

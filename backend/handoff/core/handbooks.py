@@ -10,6 +10,8 @@ from handoff.core.menus import Menus
 from handoff.errors import HandoffError, InvalidInputError
 from handoff.handbook.build import BuildInput, Handbook, build_handbook
 from handoff.handbook.templates import LANGUAGES
+from handoff.wordpress.http import allows_insecure, require_secure_url
+from handoff.wordpress.pages import publish_private_page
 
 FORMATS = ("html", "pdf", "md")
 
@@ -88,6 +90,18 @@ class Handbooks:
         return PublishResult(name, int(answer.get("published_at", 0)),
                              str(answer.get("hash", "")), int(answer.get("sections", 0)),
                              book.warnings)
+
+    def publish_as_page(self, name: str, book: Handbook, login: str, password: str) -> int:
+        """Publish as a private page with an editor's Application Password (no plugin)."""
+        site = self.sites.get(name)
+        key = self.sites.key_for(site)
+        require_secure_url(site.xmlrpc_url, key.env)
+        page_id = publish_private_page(site.xmlrpc_url, login, password, book.title,
+                                       book.body_html(), site.handbook_page_id,
+                                       verify=not allows_insecure(key.url, key.env),
+                                       timeouts=self.sites.timeouts)
+        self.sites.record_handbook_page(name, page_id)
+        return page_id
 
     def status(self, name: str) -> dict:
         """Whether the handbook is published, when, and whether the client has opened it."""

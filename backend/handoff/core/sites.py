@@ -136,6 +136,10 @@ class Sites:
             session.flush()
             return sorted(row.tag for row in site.tag_rows)
 
+    def record_handbook_page(self, name: str, page_id: int) -> None:
+        with self.store.session() as session:
+            self._get(session, name).handbook_page_id = page_id
+
     def record_menu(self, name: str, version: int, digest: str, profile_name: str,
                     pushed: bool) -> None:
         """Remember the menu profile the site has (after push, rollback or status)."""

@@ -58,6 +58,8 @@ class Site(Base):
     menu_hash: Mapped[str] = mapped_column(String(64), default="")
     menu_name: Mapped[str] = mapped_column(String(100), default="")
     menu_pushed_at: Mapped[datetime | None]
+    # A handbook published as a private page over XML-RPC, where the plugin cannot be used.
+    handbook_page_id: Mapped[int] = mapped_column(default=0)
 
     tag_rows: Mapped[list[SiteTag]] = relationship(
         back_populates="site", cascade="all, delete-orphan", passive_deletes=True,
