@@ -96,3 +96,19 @@ def test_the_cli_stores_shows_and_refuses(run, app, site, tmp_path):
 def test_asking_needs_a_terminal(run, site):
     result = run("intake", site, input="")
     assert result.exit_code == 2 and "--from FILE" in result.output
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (["handbook", "build", "ghost"], 3, "No site named 'ghost'"),
+    (["handbook", "build", "shop", "--lang", "fr"], 2, "Invalid value for '--lang'"),
+    (["handbook", "build", "shop", "--format", "docx"], 2, "Invalid value for '--format'"),
+    (["handbook", "build", "shop", "--offline"], 2, "has not been synced yet"),
+    (["handbook", "build", "shop", "--offline", "--templates", "/no/such/dir"], 2,
+     "has not been synced yet"),
+    (["handbook", "status", "ghost"], 3, "No site named 'ghost'"),
+    (["handbook", "unpublish", "ghost", "--yes"], 3, "No site named 'ghost'"),
+])
+def test_handbook_commands_refuse_bad_input(run, site, args, code, words):
+    result = run(*args, input="")
+    assert result.exit_code == code, result.output
+    assert words in result.output
