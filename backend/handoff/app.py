@@ -7,6 +7,7 @@ from functools import cached_property
 
 from handoff.config import Settings, load_settings
 from handoff.core.handbooks import Handbooks
+from handoff.core.handovers import Handovers
 from handoff.core.intake import Intakes
 from handoff.core.menus import Menus
 from handoff.core.sites import Sites
@@ -48,3 +49,7 @@ class Handoff:
     @cached_property
     def handbooks(self) -> Handbooks:
         return Handbooks(self.menus, self.intakes)
+
+    @cached_property
+    def handovers(self) -> Handovers:
+        return Handovers(self.menus, self.intakes)

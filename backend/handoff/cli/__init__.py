@@ -33,8 +33,8 @@ def main(ctx: click.Context) -> None:
     """Hand finished WordPress sites over to their clients.
 
     Connect sites running the Handoff Companion plugin, read their inventory, push
-    simplified admin menus, and build and publish the client handbook; the handover
-    checklist is coming.
+    simplified admin menus, build and publish the client handbook, and run the handover
+    checklist.
 
     Data lives in HANDOFF_HOME (default: the per-user data directory); set
     HANDOFF_DATABASE_URL to use another database.
@@ -45,6 +45,7 @@ def main(ctx: click.Context) -> None:
 def _register() -> None:
     from handoff.cli.demo import demo
     from handoff.cli.handbook import handbook
+    from handoff.cli.handover import handover
     from handoff.cli.intake import intake
     from handoff.cli.menu import menu
     from handoff.cli.sandbox import sandbox
@@ -54,6 +55,7 @@ def _register() -> None:
     main.add_command(menu)
     main.add_command(intake)
     main.add_command(handbook)
+    main.add_command(handover)
     main.add_command(sandbox)
     main.add_command(demo)
 

@@ -1,7 +1,15 @@
 """Storage: SQLAlchemy models, Alembic migrations, secrets encrypted at rest."""
 
 from handoff.storage.db import Store
-from handoff.storage.models import Intake, InventorySnapshot, Site, SiteTag
+from handoff.storage.models import (
+    HandoverDecision,
+    HandoverRun,
+    Intake,
+    InventorySnapshot,
+    Site,
+    SiteTag,
+)
 from handoff.storage.vault import Vault
 
-__all__ = ["Intake", "InventorySnapshot", "Site", "SiteTag", "Store", "Vault"]
+__all__ = ["HandoverDecision", "HandoverRun", "Intake", "InventorySnapshot", "Site", "SiteTag",
+           "Store", "Vault"]

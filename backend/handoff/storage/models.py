@@ -112,3 +112,32 @@ class Intake(Base):
                                          primary_key=True)
     data: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[datetime]
+
+
+class HandoverRun(Base):
+    """One `handover check`: every result, kept (runs are never edited)."""
+
+    __tablename__ = "handover_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    complete: Mapped[bool] = mapped_column(default=False)
+    verdict: Mapped[str] = mapped_column(String(20), default="")
+    results: Mapped[str] = mapped_column(Text, default="{}")  # JSON: item id -> result
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class HandoverDecision(Base):
+    """A sign-off, a waiver or the completion: who, what, when. Append-only."""
+
+    __tablename__ = "handover_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(100))  # "" for the completion
+    kind: Mapped[str] = mapped_column(String(20))  # sign, waive, complete
+    by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]

@@ -40,6 +40,10 @@ class Transport(Protocol):
 
     def delete_handbook(self) -> dict: ...
 
+    def health(self) -> dict: ...
+
+    def disconnect(self) -> dict: ...
+
 
 def version_tuple(text: str) -> tuple[int, ...]:
     """Return a comparable tuple from '6.1.9' or '6.4-beta1' (non-numbers end the tuple)."""
@@ -121,6 +125,14 @@ class WordPressClient:
     def delete_handbook(self) -> dict:
         """Take the handbook off the site."""
         return self.transport.delete_handbook()
+
+    def health(self) -> dict:
+        """The facts the handover checklist decides from."""
+        return self.transport.health()
+
+    def disconnect(self) -> dict:
+        """Revoke the backend's own access to the site."""
+        return self.transport.disconnect()
 
     def _admin_menu(self, ajax_url: str) -> dict:
         key = self.key

@@ -85,6 +85,14 @@ class RestTransport:
         """Take the handbook off the site."""
         return self.send("DELETE", "handbook")
 
+    def health(self) -> dict:
+        """The facts the handover checklist decides from (docs/handover.md)."""
+        return self.get("health")
+
+    def disconnect(self) -> dict:
+        """Revoke the bridge user's own Application Password: the backend loses access."""
+        return self.send("DELETE", "connection")
+
     def get(self, route: str) -> dict:
         """GET a route of the plugin's namespace and return its JSON object."""
         return self.send("GET", route)

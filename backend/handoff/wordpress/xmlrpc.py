@@ -77,6 +77,14 @@ class HandoffHandbookUnpublish(_HandoffMethod):
     method_name = "handoff.handbook.unpublish"
 
 
+class HandoffHealth(_HandoffMethod):
+    method_name = "handoff.health"
+
+
+class HandoffDisconnect(_HandoffMethod):
+    method_name = "handoff.disconnect"
+
+
 class _TimeoutTransport(xmlrpc.client.Transport):
     user_agent = USER_AGENT
 
@@ -162,6 +170,14 @@ class XmlRpcTransport:
     def delete_handbook(self) -> dict:
         """Take the handbook off the site."""
         return self._call(HandoffHandbookUnpublish())
+
+    def health(self) -> dict:
+        """The facts the handover checklist decides from."""
+        return self._call(HandoffHealth())
+
+    def disconnect(self) -> dict:
+        """Revoke the bridge user's own Application Password."""
+        return self._call(HandoffDisconnect())
 
     def _call(self, method: _HandoffMethod) -> dict:
         try:

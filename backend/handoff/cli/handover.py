@@ -1,0 +1,200 @@
+"""`handoff handover …`: the checklist at project end, checked against the live site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from handoff.app import Handoff
+from handoff.cli import render
+from handoff.core.handovers import BLOCKED, READY, Report
+from handoff.handover.render import FORMATS, letter, to_html, write_report
+
+pass_app = click.make_pass_decorator(Handoff)
+STATUS_STYLE = {"pass": "green", "signed": "green", "waived": "cyan", "warn": "yellow",
+                "manual": "magenta", "fail": "red"}
+CHECKLIST = click.option("--checklist", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Your own checklist file: items added, shipped ones disabled.")
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def report_view(report: Report) -> Group:
+    parts = []
+    for group, title in report.groups.items():
+        items = [i for i in report.items if i.group == group]
+        if not items:
+            continue
+        table = Table(title=title, title_justify="left", header_style="bold", expand=True)
+        table.add_column("Item", ratio=3)
+        table.add_column("Result", no_wrap=True)
+        table.add_column("Details", ratio=4)
+        for item in items:
+            detail = item.detail if not item.decision else \
+                f"{item.status} by {item.decision['by']}: {item.decision['note']}"
+            table.add_row(Text(f"{item.title} [{item.id}]"),
+                          Text(item.status, style=STATUS_STYLE[item.status]), Text(detail))
+        parts.append(table)
+    style = {READY: "bold green", BLOCKED: "bold red"}.get(report.verdict, "bold yellow")
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts().items()))
+    parts.append(Text(f"Verdict: {report.verdict}  ({counts})", style=style))
+    return Group(*parts)
+
+
+@click.group()
+def handover() -> None:
+    """The handover checklist: check, sign off, waive, report, letter, complete."""
+
+
+@handover.command("check")
+@click.argument("site")
+@CHECKLIST
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def check(app: Handoff, site: str, checklist: Path | None, as_json: bool) -> None:
+    """Run every automatic check now; show the verdict.
+
+    Checks SITE against every automatic item and shows the checklist grouped by area.
+
+    Exits 0 when Ready, 1 when Needs attention, 6 when Blocked.
+    """
+    report = app.handovers.check(site, checklist)
+    console = _console()
+    if as_json:
+        render.print_json(console, report.as_dict())
+    else:
+        console.print(report_view(report))
+    sys.exit({READY: 0, BLOCKED: 6}.get(report.verdict, 1))
+
+
+@handover.command("sign")
+@click.argument("site")
+@click.argument("item")
+@click.option("--by", "by", required=True, help="Who signs it off (a name).")
+@click.option("--note", default="", help="What was done or agreed.")
+@CHECKLIST
+@pass_app
+def sign(app: Handoff, site: str, item: str, by: str, note: str,
+         checklist: Path | None) -> None:
+    """Sign off a manual ITEM of SITE as done."""
+    result = app.handovers.sign(site, item, by, note, checklist)
+    _console().print(f"{result.title}: signed by {by}.")
+
+
+@handover.command("waive")
+@click.argument("site")
+@click.argument("item")
+@click.option("--reason", required=True, help="Why the risk is accepted (required).")
+@click.option("--by", "by", default="", help="Who accepts it.")
+@CHECKLIST
+@pass_app
+def waive(app: Handoff, site: str, item: str, reason: str, by: str,
+          checklist: Path | None) -> None:
+    """Waive an item: an accepted risk, with a reason."""
+    result = app.handovers.waive(site, item, reason, by, checklist)
+    _console().print(f"{result.title}: waived ({reason}).")
+
+
+@handover.command("report")
+@click.argument("site")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="md, html, pdf or json; repeat for several (default: html).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder to write into.")
+@CHECKLIST
+@pass_app
+def report(app: Handoff, site: str, formats: tuple[str, ...], output: Path,
+           checklist: Path | None) -> None:
+    """Write the report of the last check.
+
+    Every item with its result, and every sign-off and waiver with who and when.
+    """
+    result = app.handovers.latest(site, checklist)
+    name = (app.sites.latest_inventory(site) or {}).get("site", {}).get("name", site)
+    for fmt in formats or ("html",):
+        _console().print(f"Wrote {write_report(result, name, fmt, output)}")
+
+
+@handover.command("letter")
+@click.argument("site")
+@click.option("--parting", is_flag=True,
+              help="The respectful \"parting ways\" letter instead of the handover letter.")
+@click.option("--reason", default="", help="Parting: the short reason.")
+@click.option("--final-date", default="", help="Parting: the last day of work.")
+@click.option("--refund", default="", help="Parting: what happens to prepayments.")
+@click.option("--recommend", "alternatives", multiple=True,
+              help="Parting: another developer to turn to (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
+              show_default=True, help="Markdown or HTML.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@pass_app
+def letter_(app: Handoff, site: str, parting: bool, reason: str, final_date: str,
+            refund: str, alternatives: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Write the handover letter (or the parting letter).
+
+    With --parting: calm and grateful, a short reason, the final date, what happens to
+    prepayments, other developers to turn to.
+    """
+    result = app.handovers.latest(site)
+    inventory = app.sites.latest_inventory(site) or {}
+    text = letter(result, inventory.get("site", {}), app.intakes.get(site), parting=parting,
+                  reason=reason, final_date=final_date, refund=refund,
+                  alternatives=list(alternatives))
+    if fmt == "html":
+        text = to_html(text, "Letter")
+    if output:
+        output.write_text(text, encoding="utf-8")
+        _console().print(f"Wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@handover.command("complete")
+@click.argument("site")
+@click.option("--by", "by", required=True, help="Who completes the handover.")
+@click.option("--disconnect", is_flag=True,
+              help="Also revoke the backend's own access to the site, and verify it.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def complete(app: Handoff, site: str, by: str, disconnect: bool, yes: bool) -> None:
+    """Record the handover as complete.
+
+    Refused while the verdict is Blocked.
+    """
+    app.sites.get(site)
+    if disconnect and not yes:
+        click.confirm(f"Complete the handover of {site} and remove the backend's access?",
+                      abort=True)
+    result = app.handovers.complete(site, by, disconnect)
+    _console().print(f"{site}: handover completed by {by} ({result.verdict})."
+                     + (" The backend's access is revoked." if disconnect else ""))
+
+
+@handover.command("history")
+@click.argument("site")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def history(app: Handoff, site: str, as_json: bool) -> None:
+    """Show every run and decision, with who and when.
+
+    Check runs (complete or not), sign-offs, waivers and the completion of SITE.
+    """
+    runs, decisions = app.handovers.history(site)
+    console = _console()
+    if as_json:
+        render.print_json(console, {"runs": runs, "decisions": decisions})
+        return
+    for run in runs:
+        state = run["verdict"] if run["complete"] else f"incomplete: {run['error']}"
+        console.print(Text(f"{run['started_at'][:16]}  check  {state}"))
+    for decision in decisions:
+        console.print(Text(f"{decision['at'][:16]}  {decision['kind']:8} {decision['item_id']}"
+                           f"  by {decision['by']}  {decision['note']}"))

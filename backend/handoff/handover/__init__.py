@@ -1,0 +1,1 @@
+"""The handover checklist: definitions, checks against the live site, sign-offs, reports."""
