@@ -73,7 +73,8 @@ class Handbook:
         toc = "\n".join(f'<li><a href="#{c.id}">{escape(c.title)}</a></li>'
                         for c in self.chapters)
         cover = "\n".join(f'<p class="meta">{escape(line)}</p>' for line in self.cover_lines)
-        return (f'<!doctype html>\n<html lang="{self.language}">\n<head>\n<meta charset="utf-8">'
+        lang = {"zh": "zh-CN"}.get(self.language, self.language)  # Simplified glyph shapes
+        return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">'
                 f'\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>{escape(self.title)}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n"
                 f'<header class="cover"><h1>{escape(self.title)}</h1>\n{cover}</header>\n'
@@ -278,11 +279,11 @@ def _appendix(inventory: dict, strings: dict) -> Chapter:
     def row(*cells) -> str:
         return "| " + " | ".join(str(escape(cell)).replace("|", "\\|") for cell in cells) + " |"
     yes, no = strings.get("active", "Active"), strings.get("inactive", "Inactive")
-    lines = [row(strings.get("plugin", "Plugin"), strings.get("version", "Version"), ""),
+    lines = [row(strings.get("plugin", "Plugin"), strings.get("version", "Version"), yes),
              "|---|---|---|"]
     lines += [row(p["name"], p["version"], yes if p.get("active") else no)
               for p in inventory.get("plugins", [])]
-    lines += ["", row(strings.get("theme", "Theme"), strings.get("version", "Version"), ""),
+    lines += ["", row(strings.get("theme", "Theme"), strings.get("version", "Version"), yes),
               "|---|---|---|"]
     lines += [row(t["name"], t["version"], yes if t.get("active") else no)
               for t in inventory.get("themes", [])]
