@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoff.app import Handoff
+from handoff.core.handovers import Report
 from handoff.core.menu_presets import preset
 from handoff.core.menus import PushResult
 from handoff.errors import NotFoundError
@@ -47,6 +48,7 @@ class DemoResult:
     pushed: PushResult
     handbook_file: Path
     handbook_chapters: int
+    handover: Report
 
 
 def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> DemoResult:
@@ -71,5 +73,7 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     book = app.handbooks.build(DEMO_SITE)
     handbook_file = app.handbooks.write(book, DEMO_SITE, "html", sandbox_dir.parent / "handbook")
     app.handbooks.publish(DEMO_SITE, book)
+    say("Running the handover checklist against the site…")
+    handover = app.handovers.check(DEMO_SITE)
     return DemoResult(sandbox, DEMO_SITE, inventory, inventory["admin_menu"]["by_role"]["editor"],
-                      after, pushed, handbook_file, len(book.chapters))
+                      after, pushed, handbook_file, len(book.chapters), handover)

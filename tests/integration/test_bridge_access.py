@@ -12,7 +12,7 @@ from handoff.wordpress.connection_key import parse_connection_key
 
 pytestmark = pytest.mark.integration
 
-ROUTES = ["status", "inventory", "handbook"]
+ROUTES = ["status", "inventory", "health", "handbook"]
 CALLERS = ["anonymous", "subscriber", "editor", "administrator", "bridge"]
 EXPECTED = {"anonymous": (401, "handoff_unauthenticated"),
             "subscriber": (403, "handoff_forbidden"),
@@ -63,7 +63,7 @@ def test_rest_routes_refuse_writes(fresh_sandbox, credentials, route):
     assert response.status_code == 404 and response.json()["code"] == "rest_no_route"
 
 
-@pytest.mark.parametrize("method", ["handoff.status", "handoff.inventory",
+@pytest.mark.parametrize("method", ["handoff.status", "handoff.inventory", "handoff.health",
                                     "handoff.handbook.status"])
 def test_xmlrpc_methods(fresh_sandbox, credentials, method):
     server = xmlrpc.client.ServerProxy(f"{fresh_sandbox.url}/xmlrpc.php")

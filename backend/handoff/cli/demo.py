@@ -36,6 +36,11 @@ def demo(app: Handoff, directory: str | None) -> None:
     console.print(f"Handbook: {result.handbook_chapters} "
                   f"chapters in {result.handbook_file}, and published as \"Site Handbook\" "
                   "in the client's wp-admin.")
+    findings = [item for item in result.handover.items if item.status == "fail"]
+    console.print(f"Handover check: [bold]{result.handover.verdict}[/] — "
+                  f"{len(findings)} failing checks on this fresh site, e.g. "
+                  + "; ".join(f"{item.id} ({item.detail})" for item in findings[:3])
+                  + f". See them all: handoff handover check {result.site_name}")
     sandbox = result.sandbox
     console.print(
         f"\n[bold]Explore:[/] {sandbox.url}/wp-admin/ — developer [bold]{sandbox.admin_login}[/] "
@@ -44,6 +49,7 @@ def demo(app: Handoff, directory: str | None) -> None:
         f"Log in as the client to see the simplified menu; Tools or Settings by URL answer 403.\n"
         f"Try: handoff site list · handoff menu status {result.site_name} · "
         f"handoff handbook build {result.site_name} --format pdf · "
+        f"handoff handover report {result.site_name} --format pdf · "
         f"handoff menu diff {result.site_name} preset:blogger · "
         f"handoff menu rollback {result.site_name}\n"
         "Stop the sandbox: handoff sandbox stop")

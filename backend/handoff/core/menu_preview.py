@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from handoff.core.menu_profile import UNDENIABLE, is_restricted
 from handoff.errors import InvalidInputError
 
+# Screens the plugin shows a restricted user even when the profile does not name them.
+ALWAYS_SHOWN = {"handoff-handbook"}
+
 
 def simplified_menu(tree: list[dict], profile: dict) -> list[dict]:
     """The menu a restricted user sees, from the tree their roles see without the profile."""
@@ -20,8 +23,8 @@ def simplified_menu(tree: list[dict], profile: dict) -> list[dict]:
     on_site = {item["slug"]: item for item in tree}
     menu = [_apply(on_site[rule["slug"]], rule, policy) for rule in profile["menu"]
             if rule["state"] == "visible" and rule["slug"] in on_site]
-    if policy == "show":
-        menu += [dict(item) for item in tree if item["slug"] not in named]
+    menu += [dict(item) for item in tree if item["slug"] not in named and
+             (policy == "show" or item["slug"] in ALWAYS_SHOWN)]
     return _with_custom_links(menu, profile.get("custom_links", []))
 
 
@@ -182,7 +185,8 @@ def drift(profile: dict, full: list[dict]) -> list[DriftItem]:
     for item in full:
         rule = rules.get(item["slug"])
         if rule is None:
-            found.append(DriftItem("", item["slug"], item["title"], policy))
+            if item["slug"] not in ALWAYS_SHOWN:
+                found.append(DriftItem("", item["slug"], item["title"], policy))
             continue
         if "children" in rule:
             named = {c["slug"] for c in rule["children"]}

@@ -296,9 +296,15 @@ def handbook(ctx: Context) -> Result:
     return "pass", f"opened by {first.get('user_login')}"
 
 
+# Site Health tests whose result says nothing about the site when run as the bridge user:
+# the REST availability test calls the API with edit rights the bridge does not have.
+BRIDGE_ARTIFACTS = {"rest_availability"}
+
+
 @check("site_health")
 def site_health(ctx: Context) -> Result:
-    tests = ctx.facts.get("site_health", [])
+    tests = [t for t in ctx.facts.get("site_health", []) if t.get("test") not in
+             BRIDGE_ARTIFACTS]
     critical = [t for t in tests if t.get("status") == "critical"]
     recommended = [t for t in tests if t.get("status") == "recommended"]
     if critical:

@@ -111,6 +111,22 @@ final class Bridge_Connection {
 	}
 
 	/**
+	 * Revokes the Application Passwords of the user making this request, who must be the
+	 * bridge user (the caller checked `handoff_bridge_access`); answers what was done.
+	 *
+	 * @return array{revoked: int}
+	 */
+	public function revoke_own_access(): array {
+		$user = wp_get_current_user();
+		if ( ! $user->exists() || ! in_array( Capabilities::BRIDGE_ROLE, (array) $user->roles, true ) ) {
+			return array( 'revoked' => 0 );
+		}
+		$count = count( WP_Application_Passwords::get_user_application_passwords( $user->ID ) );
+		WP_Application_Passwords::delete_all_application_passwords( $user->ID );
+		return array( 'revoked' => $count );
+	}
+
+	/**
 	 * Whether a bridge user exists and has an Application Password.
 	 */
 	public function is_connected(): bool {

@@ -16,10 +16,10 @@ use WP_REST_Server;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * GET /handoff/v1/status, GET /handoff/v1/inventory, the menu profile routes
- * (GET, PUT and DELETE /handoff/v1/menu-profile, POST /handoff/v1/menu-profile/rollback)
- * and the handbook route (GET, PUT and DELETE /handoff/v1/handbook), for the bridge user
- * only.
+ * GET /handoff/v1/status, GET /handoff/v1/inventory, GET /handoff/v1/health, the menu
+ * profile routes (GET, PUT and DELETE /handoff/v1/menu-profile, POST
+ * /handoff/v1/menu-profile/rollback) and the handbook route (GET, PUT and DELETE
+ * /handoff/v1/handbook), for the bridge user only.
  */
 final class Rest_Controller {
 
@@ -49,8 +49,36 @@ final class Rest_Controller {
 				'args'                => array(),
 			)
 		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/health',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( self::class, 'health' ),
+				'permission_callback' => array( Bridge_Access::class, 'check' ),
+				'args'                => array(),
+			)
+		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/connection',
+			array(
+				'methods'             => WP_REST_Server::DELETABLE,
+				'callback'            => array( self::class, 'disconnect' ),
+				'permission_callback' => array( Bridge_Access::class, 'check' ),
+				'args'                => array(),
+			)
+		);
 		self::register_menu_profile();
 		self::register_handbook();
+	}
+
+	/**
+	 * DELETE /connection: the backend gives up its own access at handover (its Application
+	 * Password is revoked; the bridge user stays until an administrator disconnects).
+	 */
+	public static function disconnect(): WP_REST_Response {
+		return new WP_REST_Response( ( new Bridge_Connection() )->revoke_own_access(), 200 );
 	}
 
 	/**
@@ -299,5 +327,12 @@ final class Rest_Controller {
 	 */
 	public static function inventory(): WP_REST_Response {
 		return new WP_REST_Response( Inventory::build(), 200 );
+	}
+
+	/**
+	 * GET /health: the facts of the handover checklist (docs/handover.md).
+	 */
+	public static function health(): WP_REST_Response {
+		return new WP_REST_Response( Health::build(), 200 );
 	}
 }

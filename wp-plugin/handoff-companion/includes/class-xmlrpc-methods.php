@@ -1,7 +1,7 @@
 <?php
 /**
- * XML-RPC methods of the bridge: handoff.status, handoff.inventory, handoff.menuProfile.* and
- * handoff.handbook.*.
+ * XML-RPC methods of the bridge: handoff.status, handoff.inventory, handoff.health,
+ * handoff.menuProfile.* and handoff.handbook.*.
  *
  * @package Handoff\Companion
  */
@@ -29,6 +29,8 @@ final class Xmlrpc_Methods {
 		$methods                                 = (array) $methods;
 		$methods['handoff.status']               = array( self::class, 'status' );
 		$methods['handoff.inventory']            = array( self::class, 'inventory' );
+		$methods['handoff.health']               = array( self::class, 'health' );
+		$methods['handoff.disconnect']           = array( self::class, 'disconnect' );
 		$methods['handoff.menuProfile.get']      = array( self::class, 'menu_profile_get' );
 		$methods['handoff.menuProfile.put']      = array( self::class, 'menu_profile_put' );
 		$methods['handoff.menuProfile.rollback'] = array( self::class, 'menu_profile_rollback' );
@@ -59,6 +61,29 @@ final class Xmlrpc_Methods {
 	public static function inventory( $args ) {
 		$denied = self::authenticate( $args );
 		return $denied ? $denied : Inventory::build();
+	}
+
+	/**
+	 * Method handoff.health( username, password ): the REST answer; `handbook.first_view`
+	 * is a struct even when empty.
+	 *
+	 * @param array<int, mixed> $args Username and password.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function health( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : Health::build();
+	}
+
+	/**
+	 * Method handoff.disconnect( username, password ): the backend revokes its own access.
+	 *
+	 * @param array<int, mixed> $args Username and password.
+	 * @return array<string, mixed>|IXR_Error
+	 */
+	public static function disconnect( $args ) {
+		$denied = self::authenticate( $args );
+		return $denied ? $denied : ( new Bridge_Connection() )->revoke_own_access();
 	}
 
 	/**
