@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -272,3 +273,31 @@ def test_cli_exit_codes_and_refusals(app, site, tmp_path):
     assert saved["verdict"] == "Blocked" and len(saved["items"]) >= 38
     history = json.loads(run("handover", "history", "shop", "--json").output)
     assert len(history["runs"]) == 1
+
+
+@pytest.mark.parametrize("environment, expected", [("production", "fail"), ("local", "warn")])
+def test_probes_on_a_plain_http_site(environment, expected):
+    import responses as fake
+
+    from handoff.handover.probes import run_probes
+
+    with fake.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.get("http://shop.example/robots.txt", body="User-agent: *\nDisallow: /\n")
+        mock.get("http://shop.example/wp-sitemap.xml", body="<xml/>",
+                 content_type="application/xml")
+        mock.get(re.compile(r"http://shop\.example/handoff-check-.*"), body="home", status=200)
+        probes = run_probes("http://shop.example", environment)
+    assert probes["https"][0] == expected and probes["https_redirect"][0] == expected
+    assert probes["robots"] == ("fail", "robots.txt says Disallow: / to every crawler")
+    assert probes["sitemap"] == ("pass", "/wp-sitemap.xml")
+    assert probes["not_found"][0] == "fail" and "soft 404" in probes["not_found"][1]
+
+
+def test_probes_when_the_site_does_not_answer():
+    import responses as fake
+
+    from handoff.handover.probes import run_probes
+
+    with fake.RequestsMock(assert_all_requests_are_fired=False):
+        probes = run_probes("http://down.example", "local")
+    assert probes["robots"][0] == "warn" and probes["not_found"][0] == "warn"
