@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from handoff.app import Handoff
-from handoff.config import Settings
 from handoff.handbook.build import BuildInput, build_handbook
-from handoff.sandbox import Sandbox
+from tests.bench.sandbox_site import connected_sandbox
 
 SNIPPETS = ["woocommerce", "wordpress-seo", "seo-by-rank-math", "contact-form-7",
             "wpforms-lite", "elementor", "advanced-custom-fields", "updraftplus", "jetpack",
@@ -60,19 +57,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--dir", type=Path, default=None, help="sandbox directory")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        sandbox = Sandbox(args.dir or Path(scratch) / "sandbox")
-        was_running = sandbox.is_running()
-        sandbox.start()
-        try:
-            home = Path(scratch) / "home"
-            app = Handoff(settings=Settings(data_dir=home,
-                                            database_url=f"sqlite:///{home}/h.db"))
-            app.sites.add(sandbox.connection_key(), sandbox.url, name="bench")
-            inventory = with_forty_plugins(app.sites.sync("bench"))
-        finally:
-            if not was_running:
-                sandbox.stop()
+    with connected_sandbox(args.dir) as (_, app):
+        inventory = with_forty_plugins(app.sites.sync("bench"))
     print("| language | HTML build ms | PDF build ms | chapters |")
     print("|---|---|---|---|")
     for language in ("en", "vi", "zh"):

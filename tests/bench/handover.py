@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from handoff.app import Handoff
-from handoff.config import Settings
-from handoff.sandbox import Sandbox
 from tests.bench.handbook import INTAKE
+from tests.bench.sandbox_site import connected_sandbox
 
 
 def main() -> None:
@@ -26,25 +23,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--dir", type=Path, default=None, help="sandbox directory")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        sandbox = Sandbox(args.dir or Path(scratch) / "sandbox")
-        was_running = sandbox.is_running()
-        sandbox.start()
-        try:
-            home = Path(scratch) / "home"
-            app = Handoff(settings=Settings(data_dir=home,
-                                            database_url=f"sqlite:///{home}/h.db"))
-            app.sites.add(sandbox.connection_key(), sandbox.url, name="bench")
-            app.intakes.save("bench", INTAKE)
+    with connected_sandbox(args.dir) as (_, app):
+        app.intakes.save("bench", INTAKE)
+        app.handovers.check("bench")
+        samples = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
             app.handovers.check("bench")
-            samples = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                app.handovers.check("bench")
-                samples.append(time.perf_counter() - started)
-        finally:
-            if not was_running:
-                sandbox.stop()
+            samples.append(time.perf_counter() - started)
     print(f"handover check, median of {args.runs}: {statistics.median(samples) * 1000:.0f} ms "
           f"(min {min(samples) * 1000:.0f}, max {max(samples) * 1000:.0f})")
 

@@ -48,21 +48,9 @@ class HandbookApiTest extends Handoff_Test_Case {
 	 */
 	protected function setUp(): void {
 		parent::setUp();
-		require_once ABSPATH . WPINC . '/class-IXR.php';
-		require_once ABSPATH . WPINC . '/class-wp-xmlrpc-server.php';
-		$this->accept_application_passwords();
-		$this->new_server();
+		$this->start_xmlrpc();
 	}
 
-	/**
-	 * A fresh XML-RPC server (one request: after a failed login it refuses every login).
-	 */
-	private function new_server(): wp_xmlrpc_server {
-		$server                      = new wp_xmlrpc_server();
-		$server->callbacks           = $server->methods; // What serve_request() does.
-		$GLOBALS['wp_xmlrpc_server'] = $server;
-		return $server;
-	}
 
 	/**
 	 * A REST request with a raw JSON body, dispatched in this process.
@@ -519,11 +507,11 @@ class HandbookApiTest extends Handoff_Test_Case {
 		$admin = $this->create_user( 'administrator' );
 		wp_set_password( 'admin-password', $admin->ID );
 		foreach ( array( 'publish' => array( wp_json_encode( self::document() ) ), 'status' => array(), 'unpublish' => array() ) as $name => $more ) {
-			$wrong = $this->new_server()->call( 'handoff.handbook.' . $name, array_merge( array( 'nobody', 'wrong' ), $more ) );
+			$wrong = $this->new_xmlrpc_server()->call( 'handoff.handbook.' . $name, array_merge( array( 'nobody', 'wrong' ), $more ) );
 			$this->assertSame( 403, $wrong->code, $name );
 
 			wp_set_current_user( 0 );
-			$forbidden = $this->new_server()->call( 'handoff.handbook.' . $name, array_merge( array( $admin->user_login, 'admin-password' ), $more ) );
+			$forbidden = $this->new_xmlrpc_server()->call( 'handoff.handbook.' . $name, array_merge( array( $admin->user_login, 'admin-password' ), $more ) );
 			$this->assertSame( 403, $forbidden->code, $name );
 			$this->assertStringStartsWith( 'handoff_forbidden:', $forbidden->message, $name );
 		}

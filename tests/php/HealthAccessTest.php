@@ -21,34 +21,10 @@ class HealthAccessTest extends Handoff_Test_Case {
 	 */
 	protected function setUp(): void {
 		parent::setUp();
-		require_once ABSPATH . WPINC . '/class-IXR.php';
-		require_once ABSPATH . WPINC . '/class-wp-xmlrpc-server.php';
-		$this->accept_application_passwords();
-		$this->new_server();
+		$this->start_xmlrpc();
 	}
 
-	/**
-	 * Replaces the global XML-RPC server with a fresh one (one request).
-	 */
-	private function new_server(): wp_xmlrpc_server {
-		$server                      = new wp_xmlrpc_server();
-		$server->callbacks           = $server->methods; // What serve_request() does.
-		$GLOBALS['wp_xmlrpc_server'] = $server;
-		return $server;
-	}
 
-	/**
-	 * Asserts that a method answered with a fault.
-	 *
-	 * @param mixed  $result What the method returned.
-	 * @param int    $code   The expected fault code.
-	 * @param string $prefix The expected start of the fault string.
-	 */
-	private function assert_fault( $result, int $code, string $prefix ): void {
-		$this->assertInstanceOf( IXR_Error::class, $result );
-		$this->assertSame( $code, $result->code, $result->message );
-		$this->assertStringStartsWith( $prefix, $result->message );
-	}
 
 	/**
 	 * The route is GET only and guarded by the bridge's check; the method is registered.
@@ -147,15 +123,15 @@ class HealthAccessTest extends Handoff_Test_Case {
 	public function test_xmlrpc_refuses_everyone_but_the_bridge(): void {
 		$connection = $this->connect_bridge();
 		$this->assert_fault( Xmlrpc_Methods::health( array( '', '' ) ), 403, 'Incorrect username or password.' );
-		$this->new_server();
+		$this->new_xmlrpc_server();
 		$this->assert_fault( Xmlrpc_Methods::health( array( $connection['login'], strrev( $connection['password'] ) ) ), 403, 'Incorrect username or password.' );
 		foreach ( array( 'subscriber', 'editor', 'administrator' ) as $role ) {
 			$user    = $this->create_user( $role );
 			$created = WP_Application_Passwords::create_new_application_password( $user->ID, array( 'name' => 'Some app' ) );
-			$this->new_server();
+			$this->new_xmlrpc_server();
 			$this->assert_fault( Xmlrpc_Methods::health( array( $user->user_login, $created[0] ) ), 403, 'handoff_forbidden: ' );
 		}
-		$this->new_server();
+		$this->new_xmlrpc_server();
 		$this->assert_fault( Xmlrpc_Methods::health( array( $connection['login'] ) ), 400, 'handoff_bad_request: ' );
 	}
 

@@ -50,21 +50,9 @@ class MenuProfileApiTest extends Handoff_Test_Case {
 	 */
 	protected function setUp(): void {
 		parent::setUp();
-		require_once ABSPATH . WPINC . '/class-IXR.php';
-		require_once ABSPATH . WPINC . '/class-wp-xmlrpc-server.php';
-		$this->accept_application_passwords();
-		$this->new_server();
+		$this->start_xmlrpc();
 	}
 
-	/**
-	 * A fresh XML-RPC server (one request: after a failed login it refuses every login).
-	 */
-	private function new_server(): wp_xmlrpc_server {
-		$server                      = new wp_xmlrpc_server();
-		$server->callbacks           = $server->methods; // What serve_request() does.
-		$GLOBALS['wp_xmlrpc_server'] = $server;
-		return $server;
-	}
 
 	/**
 	 * XML without the whitespace between tags.
@@ -337,11 +325,11 @@ class MenuProfileApiTest extends Handoff_Test_Case {
 		$editor = $this->create_user( 'editor' );
 		wp_set_password( 'editor-password', $editor->ID );
 		foreach ( array( 'get' => array(), 'put' => array( '{}', 0 ), 'rollback' => array( 0, 0 ), 'delete' => array( 0 ) ) as $name => $more ) {
-			$wrong = $this->new_server()->call( 'handoff.menuProfile.' . $name, array_merge( array( 'nobody', 'wrong' ), $more ) );
+			$wrong = $this->new_xmlrpc_server()->call( 'handoff.menuProfile.' . $name, array_merge( array( 'nobody', 'wrong' ), $more ) );
 			$this->assertSame( 403, $wrong->code, $name );
 
 			wp_set_current_user( 0 );
-			$forbidden = $this->new_server()->call( 'handoff.menuProfile.' . $name, array_merge( array( $editor->user_login, 'editor-password' ), $more ) );
+			$forbidden = $this->new_xmlrpc_server()->call( 'handoff.menuProfile.' . $name, array_merge( array( $editor->user_login, 'editor-password' ), $more ) );
 			$this->assertSame( 403, $forbidden->code, $name );
 			$this->assertStringStartsWith( 'handoff_forbidden:', $forbidden->message, $name );
 		}

@@ -19,34 +19,10 @@ class XmlrpcMethodsTest extends Handoff_Test_Case {
 	 */
 	protected function setUp(): void {
 		parent::setUp();
-		require_once ABSPATH . WPINC . '/class-IXR.php';
-		require_once ABSPATH . WPINC . '/class-wp-xmlrpc-server.php';
-		$this->accept_application_passwords();
-		$this->new_server();
+		$this->start_xmlrpc();
 	}
 
-	/**
-	 * Replaces the global XML-RPC server with a fresh one (one request).
-	 */
-	private function new_server(): wp_xmlrpc_server {
-		$server                        = new wp_xmlrpc_server();
-		$server->callbacks             = $server->methods; // What serve_request() does.
-		$GLOBALS['wp_xmlrpc_server'] = $server;
-		return $server;
-	}
 
-	/**
-	 * Asserts that a method answered with a fault.
-	 *
-	 * @param mixed  $result What the method returned.
-	 * @param int    $code   The expected fault code.
-	 * @param string $prefix The expected start of the fault string.
-	 */
-	private function assert_fault( $result, int $code, string $prefix ): void {
-		$this->assertInstanceOf( IXR_Error::class, $result );
-		$this->assertSame( $code, $result->code, $result->message );
-		$this->assertStringStartsWith( $prefix, $result->message );
-	}
 
 	/**
 	 * Both methods are registered with WordPress's server.
@@ -149,7 +125,7 @@ class XmlrpcMethodsTest extends Handoff_Test_Case {
 		$created = WP_Application_Passwords::create_new_application_password( $editor->ID, array( 'name' => 'Some app' ) );
 
 		foreach ( array( 'status', 'inventory' ) as $method ) {
-			$this->new_server();
+			$this->new_xmlrpc_server();
 			$result = Xmlrpc_Methods::$method( array( $editor->user_login, $created[0] ) );
 			$this->assert_fault( $result, 403, 'handoff_forbidden: ' );
 		}
@@ -175,7 +151,7 @@ class XmlrpcMethodsTest extends Handoff_Test_Case {
 	public function test_xmlrpc_turned_off_is_a_405_fault(): void {
 		$connection = $this->connect_bridge();
 		add_filter( 'xmlrpc_enabled', '__return_false' );
-		$this->new_server();
+		$this->new_xmlrpc_server();
 		$this->assert_fault( Xmlrpc_Methods::status( array( $connection['login'], $connection['password'] ) ), 405, 'XML-RPC services are disabled' );
 	}
 

@@ -422,4 +422,39 @@ abstract class Handoff_Test_Case extends TestCase {
 	protected function accept_application_passwords(): void {
 		add_filter( 'application_password_is_api_request', '__return_true' );
 	}
+
+	/**
+	 * Loads WordPress's XML-RPC server as xmlrpc.php does, accepts Application Passwords
+	 * (WordPress does in an XML-RPC request) and starts a fresh server.
+	 */
+	protected function start_xmlrpc(): void {
+		require_once ABSPATH . WPINC . '/class-IXR.php';
+		require_once ABSPATH . WPINC . '/class-wp-xmlrpc-server.php';
+		$this->accept_application_passwords();
+		$this->new_xmlrpc_server();
+	}
+
+	/**
+	 * Replaces the global XML-RPC server with a fresh one: one request (after a failed
+	 * login a server refuses every login).
+	 */
+	protected function new_xmlrpc_server(): wp_xmlrpc_server {
+		$server                      = new wp_xmlrpc_server();
+		$server->callbacks           = $server->methods; // What serve_request() does.
+		$GLOBALS['wp_xmlrpc_server'] = $server;
+		return $server;
+	}
+
+	/**
+	 * Asserts that a method answered with a fault.
+	 *
+	 * @param mixed  $result What the method returned.
+	 * @param int    $code   The expected fault code.
+	 * @param string $prefix The expected start of the fault string.
+	 */
+	protected function assert_fault( $result, int $code, string $prefix ): void {
+		$this->assertInstanceOf( IXR_Error::class, $result );
+		$this->assertSame( $code, $result->code, $result->message );
+		$this->assertStringStartsWith( $prefix, $result->message );
+	}
 }
