@@ -21,7 +21,8 @@ final class Plugin {
 	public static function add_hooks(): void {
 		add_action( 'rest_api_init', array( Rest_Controller::class, 'register' ) );
 		add_filter( 'xmlrpc_methods', array( Xmlrpc_Methods::class, 'register' ) );
-		if ( Admin_Menu_Endpoint::is_requested() ) {
+		// wp_doing_ajax() first: on every other request no class of the plugin is loaded.
+		if ( wp_doing_ajax() && Admin_Menu_Endpoint::is_requested() ) {
 			Admin_Menu_Endpoint::add_hooks();
 		}
 		if ( is_admin() ) {
