@@ -49,6 +49,7 @@ def _register() -> None:
     from handoff.cli.intake import intake
     from handoff.cli.menu import menu
     from handoff.cli.sandbox import sandbox
+    from handoff.cli.serve import serve
     from handoff.cli.site import site
 
     main.add_command(site)
@@ -58,6 +59,7 @@ def _register() -> None:
     main.add_command(handover)
     main.add_command(sandbox)
     main.add_command(demo)
+    main.add_command(serve)
 
 
 _register()
