@@ -186,7 +186,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(app, fresh_sandbox, site
 def test_the_site_refuses_what_the_backend_would_refuse(app, fresh_sandbox, site):
     """Sent past the backend's own checks: the plugin still refuses, and keeps what it had."""
     app.menus.push("s", PROFILE)
-    _, client = app.menus._client("s")
+    _, client = app.sites.client("s")
     bad_profiles = [
         {**PROFILE, "targets": {"roles": ["no_such_role"]}},
         {**PROFILE, "targets": {"users": ["handoff-bridge"]}},
@@ -209,7 +209,7 @@ def test_the_backend_refuses_a_lockout_before_sending(app, fresh_sandbox, site):
         app.menus.push("s", {**PROFILE, "targets": {"roles": ["administrator"]},
                              "exempt_users": []})
     assert "every administrator" in caught.value.cause
-    _, client = app.menus._client("s")
+    _, client = app.sites.client("s")
     assert client.menu_profile()["version"] == 0
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from handoff.cli import main
 from handoff.core import handovers as handovers_module
-from handoff.core import menus as menus_module
+from handoff.core import sites as sites_module
 from handoff.errors import InvalidInputError
 from handoff.handover.checklist import ChecklistError, load_checklist
 from handoff.handover.checks import CHECKS, Context
@@ -183,7 +183,7 @@ def site(app, monkeypatch):
                          xmlrpc_url="https://client.example/xmlrpc.php", username="u",
                          secret=app.vault.encrypt("p"), environment_type="production",
                          created_at=datetime.now(UTC)))
-    monkeypatch.setattr(menus_module, "open_client", lambda *a, **k: fake)
+    monkeypatch.setattr(sites_module, "open_client", lambda *a, **k: fake)
     monkeypatch.setattr(app.sites, "sync", lambda name: INVENTORY)
     monkeypatch.setattr(handovers_module, "run_probes", lambda *a, **k: PASSING_PROBES)
     app.intakes.save("shop", INTAKE)

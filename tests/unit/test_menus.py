@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from handoff.core import menus as menus_module
+from handoff.core import sites as sites_module
 from handoff.core.menu_profile import InvalidProfile, profile_hash
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.storage import Site
@@ -81,7 +81,7 @@ def sites(app, monkeypatch):
                              xmlrpc_url=f"https://{host}/{name}/xmlrpc.php",
                              username="handoff-bridge", secret=app.vault.encrypt("x" * 24),
                              created_at=datetime.now(UTC)))
-    monkeypatch.setattr(menus_module, "open_client",
+    monkeypatch.setattr(sites_module, "open_client",
                         lambda key, transport, timeouts, session=None:
                         fakes[key.url.rsplit("/", 1)[1]])
     monkeypatch.setattr(app.sites, "sync", lambda name: INVENTORY)

@@ -60,7 +60,7 @@ class Handbooks:
             allow_blanks=allow_blanks))
 
     def _profile(self, name: str) -> dict | None:
-        _, client = self.menus._client(name)
+        _, client = self.sites.client(name)
         try:
             profile = client.menu_profile().get("profile") or None
         except HandoffError:
@@ -84,7 +84,7 @@ class Handbooks:
 
     def publish(self, name: str, book: Handbook) -> PublishResult:
         """Put the handbook on the site's Site Handbook screen."""
-        _, client = self.menus._client(name)
+        _, client = self.sites.client(name)
         answer = client.put_handbook({"title": book.title, "language": book.language,
                                       "html": book.body_html(), "hash": book.hash()})
         return PublishResult(name, int(answer.get("published_at", 0)),
@@ -105,9 +105,9 @@ class Handbooks:
 
     def status(self, name: str) -> dict:
         """Whether the handbook is published, when, and whether the client has opened it."""
-        _, client = self.menus._client(name)
+        _, client = self.sites.client(name)
         return client.handbook()
 
     def unpublish(self, name: str) -> dict:
-        _, client = self.menus._client(name)
+        _, client = self.sites.client(name)
         return client.delete_handbook()

@@ -81,7 +81,7 @@ class Handovers:
     def check(self, name: str, checklist_file: Path | None = None) -> Report:
         """Run every automatic check now; the run is recorded even when the site fails."""
         checklist = load_checklist(checklist_file)
-        site, client = self.menus._client(name)
+        site, client = self.sites.client(name)
         run = self._start_run(site.id)
         try:
             facts = client.health().get("facts", {})
@@ -150,7 +150,7 @@ class Handovers:
                                     "run `handoff handover check` again", code="blocked")
         note = ""
         if disconnect:
-            _, client = self.menus._client(name)
+            _, client = self.sites.client(name)
             client.disconnect()
             try:
                 client.status()

@@ -27,9 +27,6 @@ from handoff.core.menu_profile import check, is_restricted, profile_hash
 from handoff.core.sites import Sites
 from handoff.errors import HandoffError
 from handoff.storage import Site
-from handoff.wordpress import open_client
-from handoff.wordpress.client import WordPressClient
-from handoff.wordpress.http import make_session
 
 
 @dataclass
@@ -104,14 +101,6 @@ class Menus:
 
     def __init__(self, sites: Sites) -> None:
         self.sites = sites
-        self._local = threading.local()  # one HTTP session per thread: connections reused
-
-    def _client(self, name: str, site: Site | None = None) -> tuple[Site, WordPressClient]:
-        site = site or self.sites.get(name)
-        if not hasattr(self._local, "session"):
-            self._local.session = make_session(verify=True)
-        return site, open_client(self.sites.key_for(site), site.transport, self.sites.timeouts,
-                                 session=self._local.session)
 
     def _inventory(self, name: str, fresh: bool = False) -> dict:
         inventory = None if fresh else self.sites.latest_inventory(name)
@@ -145,7 +134,7 @@ class Menus:
 
     def status(self, name: str) -> MenuStatus:
         """The profile on the site now, with drift against its current menu (syncs first)."""
-        site, client = self._client(name)
+        site, client = self.sites.client(name)
         record = client.menu_profile()
         inventory = self.sites.sync(name)
         profile = record.get("profile") or {}
@@ -175,7 +164,7 @@ class Menus:
         inventory = self._inventory(name)
         check(profile, inventory, source=f"the profile (for site {name!r})")
         warnings = push_warnings(profile, inventory)
-        site, client = self._client(name, site)
+        site, client = self.sites.client(name, site)
         current = client.menu_profile()
         version = int(current.get("version", 0))
         digest = profile_hash(profile)
@@ -195,7 +184,7 @@ class Menus:
 
     def rollback(self, name: str, to_version: int = 0) -> PushResult:
         """Put an earlier version back (0: the one before the current), as a new version."""
-        _, client = self._client(name)
+        _, client = self.sites.client(name)
         current = int(client.menu_profile().get("version", 0))
         answer = client.rollback_menu_profile(to_version, current)
         self.sites.record_menu(name, int(answer["version"]), str(answer["hash"]),
@@ -204,7 +193,7 @@ class Menus:
 
     def remove(self, name: str) -> PushResult:
         """Take the profile off the site: everyone sees the full menu again."""
-        _, client = self._client(name)
+        _, client = self.sites.client(name)
         current = int(client.menu_profile().get("version", 0))
         answer = client.delete_menu_profile(current)
         self.sites.record_menu(name, int(answer.get("version", current)), "", "", pushed=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +21,9 @@ from handoff.core.inventory import schema_errors
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
 from handoff.storage import InventorySnapshot, Site, SiteTag, Store, Vault
 from handoff.wordpress import BridgeError, ConnectionKey, open_client, parse_connection_key
-from handoff.wordpress.client import TRANSPORTS
+from handoff.wordpress.client import TRANSPORTS, WordPressClient
 from handoff.wordpress.diagnose import Diagnosis, diagnose
-from handoff.wordpress.http import Timeouts
+from handoff.wordpress.http import Timeouts, make_session
 
 SNAPSHOTS_KEPT = 20
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -84,6 +85,7 @@ class Sites:
         self.store, self.vault = store, vault
         self.timeouts = timeouts or Timeouts()
         self.clock = clock
+        self._local = threading.local()  # one HTTP session per thread: connections reused
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -157,6 +159,14 @@ class Sites:
                 select(InventorySnapshot).where(InventorySnapshot.site_id == site.id)
                 .order_by(InventorySnapshot.taken_at.desc()).limit(1)).first()
             return json.loads(snapshot.data) if snapshot else None
+
+    def client(self, name: str, site: Site | None = None) -> tuple[Site, WordPressClient]:
+        """The stored site and a client speaking to it over its remembered transport."""
+        site = site or self.get(name)
+        if not hasattr(self._local, "session"):
+            self._local.session = make_session(verify=True)
+        return site, open_client(self.key_for(site), site.transport, self.timeouts,
+                                 session=self._local.session)
 
     def key_for(self, site: Site) -> ConnectionKey:
         """Return the site's credentials, decrypted, for a transport."""
