@@ -159,11 +159,9 @@ class Menus:
 
         Replaces the version the site has now (read first), or `expect_version` when given
         — a change made on the site since then is refused (VersionConflict), never lost.
-        An identical profile already on the site is left alone unless `force`.
+        An identical profile already on the site is left alone unless `force` (nothing is
+        written, so it is not checked again: a re-push to a fleet costs one read per site).
         """
-        inventory = self._inventory(name)
-        check(profile, inventory, source=f"the profile (for site {name!r})")
-        warnings = push_warnings(profile, inventory)
         site, client = self.sites.client(name, site)
         current = client.menu_profile()
         version = int(current.get("version", 0))
@@ -171,7 +169,10 @@ class Menus:
         if not force and current.get("hash") == digest and expect_version in (None, version):
             if (site.menu_version, site.menu_hash) != (version, digest):
                 self.sites.record_menu(name, version, digest, profile["name"], pushed=False)
-            return PushResult(name, version, digest, unchanged=True, warnings=warnings)
+            return PushResult(name, version, digest, unchanged=True)
+        inventory = self._inventory(name)
+        check(profile, inventory, source=f"the profile (for site {name!r})")
+        warnings = push_warnings(profile, inventory)
         answer = client.put_menu_profile(
             profile, version if expect_version is None else expect_version)
         result = PushResult(name, int(answer["version"]), str(answer["hash"]),
