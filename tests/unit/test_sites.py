@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 
 import pytest
@@ -10,7 +9,6 @@ import responses
 
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.xmlrpc import XmlRpcTransport
 from tests.helpers import make_key
 
 URL = "https://client.example"
@@ -18,13 +16,7 @@ STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version"
           "is_ssl": True}
 
 
-@pytest.fixture(autouse=True)
-def offline_edges(monkeypatch):
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [("ok",)])
-
-    def no_xmlrpc(self):
-        raise BridgeError("xmlrpc_disabled", url=self.url, detail="405")
-    monkeypatch.setattr(XmlRpcTransport, "status", no_xmlrpc)
+pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
 def working_site(url=URL, status=None, code=200):

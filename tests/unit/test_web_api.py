@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from datetime import UTC, datetime
 
@@ -12,11 +11,9 @@ from click.testing import CliRunner
 
 from handoff.cli import main
 from handoff.storage import Site
-from handoff.web import create_app
 from handoff.web.accounts import Accounts
 from handoff.wordpress.diagnose import Diagnosis
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.xmlrpc import XmlRpcTransport
 from tests.helpers import make_key
 
 URL = "https://client.example"
@@ -24,23 +21,9 @@ STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version"
           "is_ssl": True}
 
 
-@pytest.fixture(autouse=True)
-def offline_edges(monkeypatch):
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [("ok",)])
-
-    def no_xmlrpc(self):
-        raise BridgeError("xmlrpc_disabled", url=self.url, detail="405")
-    monkeypatch.setattr(XmlRpcTransport, "status", no_xmlrpc)
+pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
-@pytest.fixture
-def web(app):
-    return create_app(app, testing=True)
-
-
-@pytest.fixture
-def client(web):
-    return web.test_client()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
 from datetime import UTC, datetime
 
@@ -11,10 +10,8 @@ import pytest
 import responses
 
 from handoff.storage import Site
-from handoff.web import create_app
 from handoff.wordpress.diagnose import Diagnosis
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.xmlrpc import XmlRpcTransport
 from tests.helpers import make_key
 
 PASSWORD = "correct horse battery"
@@ -37,23 +34,9 @@ INVENTORY = {
 }
 
 
-@pytest.fixture(autouse=True)
-def offline_edges(monkeypatch):
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [("ok",)])
-
-    def no_xmlrpc(self):
-        raise BridgeError("xmlrpc_disabled", url=self.url, detail="405")
-    monkeypatch.setattr(XmlRpcTransport, "status", no_xmlrpc)
+pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
-@pytest.fixture
-def web(app):
-    return create_app(app, testing=True)
-
-
-@pytest.fixture
-def client(web):
-    return web.test_client()
 
 
 def csrf(client, path="/login") -> str:
