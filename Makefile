@@ -2,7 +2,7 @@
 PYTHON := .venv/bin/python
 STAMP := .venv/.setup-stamp
 
-.PHONY: setup demo test test-unit test-integration test-e2e test-php lint bench clean
+.PHONY: setup demo test test-unit test-integration test-e2e test-php test-postgresql lint bench clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	./scripts/setup.sh
@@ -13,8 +13,9 @@ setup: $(STAMP)
 demo: setup  ## Start a real local WordPress, connect Handoff to it, show what it sees.
 	$(PYTHON) -m handoff demo
 
-test: setup lint  ## Every test: unit, integration (real WordPress), e2e (Chromium), PHPUnit.
+test: setup lint  ## Every test: unit, integration, e2e on SQLite, again on PostgreSQL; PHPUnit.
 	$(PYTHON) -m pytest tests/unit tests/integration tests/e2e
+	HANDOFF_TEST_DATABASE=postgresql $(PYTHON) -m pytest tests/unit tests/integration tests/e2e
 	./tests/php/run.sh
 
 test-unit: setup
@@ -28,6 +29,9 @@ test-e2e: setup
 
 test-php: setup
 	./tests/php/run.sh
+
+test-postgresql: setup  ## The pytest suite again, every store on a private PostgreSQL server.
+	HANDOFF_TEST_DATABASE=postgresql $(PYTHON) -m pytest tests/unit tests/integration tests/e2e
 
 lint: setup  ## ruff for Python; php -l and phpcs for the plugin.
 	$(PYTHON) -m ruff check backend tests

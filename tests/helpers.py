@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
 from html.parser import HTMLParser
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from sqlalchemy import text
+
 from handoff.wordpress.connection_key import ConnectionKey
+from tests.postgres_server import default_bindir
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -109,3 +113,19 @@ class QuietHTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         pass
+
+
+def store_rows(app, query: str, **params) -> list[tuple]:
+    """Rows of a raw SQL query on the app's store, read past the backend's own code."""
+    with app.store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query), params)]
+
+
+def store_bytes(app) -> bytes:
+    """Everything the store keeps, as the engine keeps it: the SQLite file or a pg_dump."""
+    store = app.store
+    if store.engine_name == "sqlite":
+        return Path(store.url.database).read_bytes()
+    libpq_url = store.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return subprocess.run([str(default_bindir() / "pg_dump"), f"--dbname={libpq_url}"],
+                          capture_output=True, check=True, timeout=60).stdout

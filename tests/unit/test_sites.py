@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 import responses
 
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.wordpress.errors import BridgeError
-from tests.helpers import make_key
+from tests.helpers import make_key, store_bytes, store_rows
 
 URL = "https://client.example"
 STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version": "8.2.36",
@@ -26,8 +24,7 @@ def working_site(url=URL, status=None, code=200):
 
 
 def rows(app, table="sites"):
-    with sqlite3.connect(app.settings.data_dir / "handoff.db") as db:
-        return db.execute(f"select * from {table}").fetchall()
+    return store_rows(app, f"select * from {table}")
 
 
 @responses.activate
@@ -36,8 +33,8 @@ def test_add_stores_the_site_with_its_password_encrypted(app):
     result = app.sites.add(make_key(URL).encode(), URL)
     assert result.site.name == "client"
     assert result.site.transport == "rest" and result.site.wordpress_version == "6.1.9"
-    raw = (app.settings.data_dir / "handoff.db").read_bytes()
-    assert b"AbCdEfGhIjKlMnOpQrStUvWx" not in raw
+    raw = store_bytes(app)
+    assert b"client.example" in raw and b"AbCdEfGhIjKlMnOpQrStUvWx" not in raw
     assert app.sites.key_for(app.sites.get("client")).password == "AbCdEfGhIjKlMnOpQrStUvWx"
 
 

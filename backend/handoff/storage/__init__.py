@@ -2,14 +2,18 @@
 
 from handoff.storage.db import Store
 from handoff.storage.models import (
+    AuditEvent,
     HandoverDecision,
     HandoverRun,
     Intake,
     InventorySnapshot,
+    Job,
+    JobItem,
+    SavedProfile,
     Site,
     SiteTag,
 )
 from handoff.storage.vault import Vault
 
-__all__ = ["HandoverDecision", "HandoverRun", "Intake", "InventorySnapshot", "Site", "SiteTag",
-           "Store", "Vault"]
+__all__ = ["AuditEvent", "HandoverDecision", "HandoverRun", "Intake", "InventorySnapshot",
+           "Job", "JobItem", "SavedProfile", "Site", "SiteTag", "Store", "Vault"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -23,7 +23,8 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        # PostgreSQL answers in the session's time zone; give UTC back like SQLite does.
+        return value.astimezone(UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
@@ -58,6 +59,9 @@ class Site(Base):
     menu_hash: Mapped[str] = mapped_column(String(64), default="")
     menu_name: Mapped[str] = mapped_column(String(100), default="")
     menu_pushed_at: Mapped[datetime | None]
+    # Menu items the site's applied profile does not name, as the last sync saw them
+    # (None: unknown, or no profile). Kept here so the sites list need not recompute it.
+    menu_drift: Mapped[int | None]
     # A handbook published as a private page over XML-RPC, where the plugin cannot be used.
     handbook_page_id: Mapped[int] = mapped_column(default=0)
 
@@ -141,3 +145,83 @@ class HandoverDecision(Base):
     by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+
+
+class Job(Base):
+    """A background job (bulk push, sync, handover checks): its request and its state.
+
+    Kept in the store so any process can report and read progress: the dashboard's own
+    threads today, queued workers on other machines when a queue is configured.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_created", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[str] = mapped_column(Text)  # JSON, never secrets
+    targets: Mapped[str] = mapped_column(Text)  # JSON list of site names
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    runner: Mapped[str] = mapped_column(String(100), default="")  # where it runs, host:pid
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    items: Mapped[list[JobItem]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="JobItem.id")
+
+
+class JobItem(Base):
+    """The outcome of a job for one target; at most one per target, so nothing runs twice."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (UniqueConstraint("job_id", "target", name="uq_job_items_target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(100))
+    ok: Mapped[bool] = mapped_column(default=False)
+    message: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    finished_at: Mapped[datetime]
+
+    job: Mapped[Job] = relationship(back_populates="items")
+
+
+class SavedProfile(Base):
+    """A menu profile kept in the backend's library, to push to many sites."""
+
+    __tablename__ = "saved_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    profile: Mapped[str] = mapped_column(Text)  # JSON, valid against the menu-profile schema
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEvent(Base):
+    """One change the backend made, or tried to make: who, what, when, result. Append-only.
+
+    `site` is the site's name as text, not a key, so the record outlives a removed site.
+    The database itself refuses UPDATE and DELETE on this table (migration 0008).
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_site_at", "site", "at"),
+                      Index("ix_audit_action_at", "action", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    site: Mapped[str] = mapped_column(String(100), default="")
+    result: Mapped[str] = mapped_column(String(10))  # ok, failed
+    summary: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON, never secrets
