@@ -82,7 +82,7 @@ def sites(app, monkeypatch):
                              username="handoff-bridge", secret=app.vault.encrypt("x" * 24),
                              created_at=datetime.now(UTC)))
     monkeypatch.setattr(sites_module, "open_client",
-                        lambda key, transport, timeouts, session=None:
+                        lambda key, transport, timeouts, session=None, retries=None:
                         fakes[key.url.rsplit("/", 1)[1]])
     monkeypatch.setattr(app.sites, "sync", lambda name: INVENTORY)
     monkeypatch.setattr(app.sites, "latest_inventory", lambda name: INVENTORY)

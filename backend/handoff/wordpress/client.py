@@ -14,6 +14,7 @@ from handoff.wordpress.connection_key import ConnectionKey
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts, allows_insecure, require_secure_url
 from handoff.wordpress.rest import RestTransport
+from handoff.wordpress.retry import Retries
 from handoff.wordpress.xmlrpc import XmlRpcTransport
 
 TRANSPORTS = ("rest", "xmlrpc")
@@ -28,17 +29,21 @@ class Transport(Protocol):
 
     def menu_profile(self) -> dict: ...
 
-    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict: ...
+    # Writes take an idempotency key (docs/bridge-protocol.md); None: a new one per call.
+    def put_menu_profile(self, profile: dict, replaces_version: int,
+                         idempotency_key: str | None = None) -> dict: ...
 
-    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict: ...
+    def rollback_menu_profile(self, to_version: int, replaces_version: int,
+                              idempotency_key: str | None = None) -> dict: ...
 
-    def delete_menu_profile(self, replaces_version: int) -> dict: ...
+    def delete_menu_profile(self, replaces_version: int,
+                            idempotency_key: str | None = None) -> dict: ...
 
     def handbook(self) -> dict: ...
 
-    def put_handbook(self, document: dict) -> dict: ...
+    def put_handbook(self, document: dict, idempotency_key: str | None = None) -> dict: ...
 
-    def delete_handbook(self) -> dict: ...
+    def delete_handbook(self, idempotency_key: str | None = None) -> dict: ...
 
     def health(self) -> dict: ...
 
@@ -102,29 +107,36 @@ class WordPressClient:
         """The site's menu profile record: version, hash, profile, history, safe mode."""
         return self.transport.menu_profile()
 
-    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
-        """Store a profile in place of `replaces_version`; the site validates it again."""
-        return self.transport.put_menu_profile(profile, replaces_version)
+    def put_menu_profile(self, profile: dict, replaces_version: int,
+                         idempotency_key: str | None = None) -> dict:
+        """Store a profile in place of `replaces_version`; the site validates it again.
 
-    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+        The same `idempotency_key` sent again gets the first answer, applied once.
+        """
+        return self.transport.put_menu_profile(profile, replaces_version, idempotency_key)
+
+    def rollback_menu_profile(self, to_version: int, replaces_version: int,
+                              idempotency_key: str | None = None) -> dict:
         """Store an earlier version again (0: the previous one)."""
-        return self.transport.rollback_menu_profile(to_version, replaces_version)
+        return self.transport.rollback_menu_profile(to_version, replaces_version,
+                                                    idempotency_key)
 
-    def delete_menu_profile(self, replaces_version: int) -> dict:
+    def delete_menu_profile(self, replaces_version: int,
+                            idempotency_key: str | None = None) -> dict:
         """Remove the profile: everyone sees the full menu again."""
-        return self.transport.delete_menu_profile(replaces_version)
+        return self.transport.delete_menu_profile(replaces_version, idempotency_key)
 
     def handbook(self) -> dict:
         """The site's handbook status: published, when, first view by the client."""
         return self.transport.handbook()
 
-    def put_handbook(self, document: dict) -> dict:
+    def put_handbook(self, document: dict, idempotency_key: str | None = None) -> dict:
         """Publish a handbook to the site's Site Handbook screen."""
-        return self.transport.put_handbook(document)
+        return self.transport.put_handbook(document, idempotency_key)
 
-    def delete_handbook(self) -> dict:
+    def delete_handbook(self, idempotency_key: str | None = None) -> dict:
         """Take the handbook off the site."""
-        return self.transport.delete_handbook()
+        return self.transport.delete_handbook(idempotency_key)
 
     def health(self) -> dict:
         """The facts the handover checklist decides from."""
@@ -146,25 +158,29 @@ class WordPressClient:
 
 
 def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None,
-                   session: requests.Session | None = None) -> Transport:
+                   session: requests.Session | None = None,
+                   retries: Retries | None = None) -> Transport:
     """Return the named transport for a site, after the plain-HTTP safety check.
 
-    `session` (REST only) lets many sites share open connections, e.g. in bulk work.
+    `session` (REST only) lets many sites share open connections, e.g. in bulk work;
+    `retries` (default: none) says when a failed request is tried again.
     """
     verify = not allows_insecure(key.url, key.env)
     if name == "rest":
         require_secure_url(key.rest, key.env)
         return RestTransport(key.rest, key.user, key.password, verify=verify,
-                             timeouts=timeouts, home_url=key.url, session=session)
+                             timeouts=timeouts, home_url=key.url, session=session,
+                             retries=retries)
     if name == "xmlrpc":
         require_secure_url(key.xmlrpc, key.env)
         return XmlRpcTransport(key.xmlrpc, key.user, key.password, verify=verify,
-                               timeouts=timeouts)
+                               timeouts=timeouts, retries=retries)
     raise ValueError(f"unknown transport {name!r}; expected one of {TRANSPORTS}")
 
 
 def open_client(key: ConnectionKey, transport: str, timeouts: Timeouts | None = None,
-                session: requests.Session | None = None) -> WordPressClient:
+                session: requests.Session | None = None,
+                retries: Retries | None = None) -> WordPressClient:
     """Return a client for a site over the given transport ('rest' or 'xmlrpc')."""
-    return WordPressClient(make_transport(key, transport, timeouts, session), key.url, key,
-                           timeouts)
+    return WordPressClient(make_transport(key, transport, timeouts, session, retries),
+                           key.url, key, timeouts)

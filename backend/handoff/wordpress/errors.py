@@ -58,6 +58,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "run `handoff site check` for a diagnosis; update the plugin if it is old"),
     "server_error": ("The site failed with HTTP {detail}.",
                      "look at the site's PHP error log; a plugin may be crashing"),
+    "rate_limited": ("The site kept answering 429 Too Many Requests ({detail}).",
+                     "send fewer requests at once (--per-host, --concurrency), or ask the "
+                     "host to allow the backend's IP address"),
     "url_mismatch": ("The key belongs to {detail}, not to {url}.",
                      "copy the key from the right site's Settings → Handoff screen"),
 }

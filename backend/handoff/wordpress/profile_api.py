@@ -57,8 +57,24 @@ class HandbookRejected(InvalidInputError):
         self.problems = problems
 
 
+def key_refusal(code: str, message: str, site: str) -> HandoffError | None:
+    """A refused idempotency key: a bug of the sender, never the user's input."""
+    if code == "handoff_idempotency_key_reused":
+        return HandoffError(f"{site or 'The site'} refused the write: its idempotency key was "
+                            f"used before for another write ({message}).",
+                            "nothing was changed; send the write again (a new call gets a new "
+                            "key)", code="idempotency_key_reused")
+    if code == "handoff_invalid_idempotency_key":
+        return HandoffError(f"{site or 'The site'} refused the write's idempotency key "
+                            f"({message}).", "update the Handoff backend and the plugin to "
+                            "matching versions", code="invalid_idempotency_key")
+    return None
+
+
 def profile_refusal(code: str, message: str, data: dict, site: str) -> HandoffError | None:
     """The error a refusal from the plugin's profile or handbook API means, or None."""
+    if code in ("handoff_idempotency_key_reused", "handoff_invalid_idempotency_key"):
+        return key_refusal(code, message, site)
     if code in ("handoff_invalid_handbook", "handoff_handbook_too_large"):
         errors = data.get("errors") if isinstance(data.get("errors"), list) else []
         return HandbookRejected([(str(e.get("path", "")), str(e.get("message", "")))
@@ -96,6 +112,7 @@ def fault_refusal(fault_string: str, site: str) -> HandoffError | None:
         return VersionConflict(digits[0] if digits else -1, digits[1] if len(digits) > 1 else -1,
                                site=site)
     if code in ("handoff_profile_too_large", "handoff_no_such_version",
-                "handoff_invalid_handbook", "handoff_handbook_too_large"):
+                "handoff_invalid_handbook", "handoff_handbook_too_large",
+                "handoff_idempotency_key_reused", "handoff_invalid_idempotency_key"):
         return profile_refusal(code, message, {}, site)
     return None

@@ -68,6 +68,8 @@ def rest_error(response: requests.Response, url: str, sent_auth: bool) -> Bridge
         return BridgeError("plugin_missing", url=url, status=status)
     if status in (401, 403):
         return BridgeError("rest_disabled", url=url, status=status, detail=code or str(status))
+    if status == 429:
+        return BridgeError("rate_limited", url=url, status=status, detail="HTTP 429")
     if status >= 500:
         return BridgeError("server_error", url=url, status=status, detail=str(status))
     return BridgeError("bad_response", url=url, status=status,
@@ -79,6 +81,8 @@ def _non_json_error(response: requests.Response, url: str) -> BridgeError:
     firewall = waf_name(response)
     if firewall:
         return BridgeError("waf", url=url, status=status, detail=f"{firewall}, HTTP {status}")
+    if status == 429:
+        return BridgeError("rate_limited", url=url, status=status, detail="HTTP 429")
     if status >= 500:
         return BridgeError("server_error", url=url, status=status, detail=str(status))
     kind = response.headers.get("Content-Type", "no content type").split(";")[0]

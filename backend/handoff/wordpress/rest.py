@@ -10,6 +10,14 @@ from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts, classify_request_error, make_session
 from handoff.wordpress.profile_api import profile_refusal
 from handoff.wordpress.responses import json_body, rest_error
+from handoff.wordpress.retry import (
+    NETWORK_FAILURES,
+    NO_RETRIES,
+    Retries,
+    new_write_key,
+    retry_after_seconds,
+    retryable_status,
+)
 
 NAMESPACE = "handoff/v1"
 
@@ -37,10 +45,11 @@ class RestTransport:
 
     def __init__(self, rest_root: str, user: str, password: str, *, verify: bool = True,
                  timeouts: Timeouts | None = None, session: requests.Session | None = None,
-                 home_url: str = "") -> None:
+                 home_url: str = "", retries: Retries | None = None) -> None:
         self.rest_root = rest_root
         self.home_url = home_url
         self.timeouts = timeouts or Timeouts()
+        self.retries = retries or NO_RETRIES
         # A session may be shared by several sites (bulk work keeps connections open), so
         # credentials and certificate policy go with each request, not on the session.
         self.session = session or make_session(verify)
@@ -59,31 +68,39 @@ class RestTransport:
         """Return the site's menu profile record (version, hash, profile, history)."""
         return self.get("menu-profile")
 
-    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
+    def put_menu_profile(self, profile: dict, replaces_version: int,
+                         idempotency_key: str | None = None) -> dict:
         """Store a menu profile; return {version, hash, warnings}."""
         return self.send("PUT", "menu-profile",
-                         {"profile": profile, "replaces_version": replaces_version})
+                         {"profile": profile, "replaces_version": replaces_version},
+                         idempotency_key=idempotency_key or new_write_key())
 
-    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+    def rollback_menu_profile(self, to_version: int, replaces_version: int,
+                              idempotency_key: str | None = None) -> dict:
         """Store an earlier version again (0: the previous one); return {version, hash}."""
         return self.send("POST", "menu-profile/rollback",
-                         {"to_version": to_version, "replaces_version": replaces_version})
+                         {"to_version": to_version, "replaces_version": replaces_version},
+                         idempotency_key=idempotency_key or new_write_key())
 
-    def delete_menu_profile(self, replaces_version: int) -> dict:
+    def delete_menu_profile(self, replaces_version: int,
+                            idempotency_key: str | None = None) -> dict:
         """Remove the profile: everyone gets the full menu again."""
-        return self.send("DELETE", "menu-profile", {"replaces_version": replaces_version})
+        return self.send("DELETE", "menu-profile", {"replaces_version": replaces_version},
+                         idempotency_key=idempotency_key or new_write_key())
 
     def handbook(self) -> dict:
         """The site's handbook status (published, when, first view by the client)."""
         return self.get("handbook")
 
-    def put_handbook(self, document: dict) -> dict:
+    def put_handbook(self, document: dict, idempotency_key: str | None = None) -> dict:
         """Publish the handbook {title, language, html, hash} to the Site Handbook screen."""
-        return self.send("PUT", "handbook", document)
+        return self.send("PUT", "handbook", document,
+                         idempotency_key=idempotency_key or new_write_key())
 
-    def delete_handbook(self) -> dict:
+    def delete_handbook(self, idempotency_key: str | None = None) -> dict:
         """Take the handbook off the site."""
-        return self.send("DELETE", "handbook")
+        return self.send("DELETE", "handbook",
+                         idempotency_key=idempotency_key or new_write_key())
 
     def health(self) -> dict:
         """The facts the handover checklist decides from (docs/handover.md)."""
@@ -97,10 +114,15 @@ class RestTransport:
         """GET a route of the plugin's namespace and return its JSON object."""
         return self.send("GET", route)
 
-    def send(self, method: str, route: str, body: dict | None = None) -> dict:
-        """Call a route of the plugin's namespace and return its JSON object."""
+    def send(self, method: str, route: str, body: dict | None = None, *,
+             idempotency_key: str | None = None) -> dict:
+        """Call a route of the plugin's namespace and return its JSON object.
+
+        A write with an `idempotency_key` carries it as the Idempotency-Key header, the
+        same on every try, and may be retried; a write without one is sent once.
+        """
         try:
-            return self._send_at(self.rest_root, method, route, body)
+            return self._send_at(self.rest_root, method, route, body, idempotency_key)
         except BridgeError as error:
             # With pretty permalinks switched off after connecting, /wp-json/ answers HTML:
             # a 404 page, or (where every path reaches index.php) the front page.
@@ -108,24 +130,21 @@ class RestTransport:
             if error.code != "not_wordpress" or not fallback \
                     or fallback == self.rest_root:
                 raise
-            answer = self._send_at(fallback, method, route, body)
+            answer = self._send_at(fallback, method, route, body, idempotency_key)
             self.rest_root = fallback
             return answer
 
-    def _send_at(self, rest_root: str, method: str, route: str, body: dict | None) -> dict:
+    def _send_at(self, rest_root: str, method: str, route: str, body: dict | None,
+                 idempotency_key: str | None) -> dict:
         url = route_url(rest_root, f"{NAMESPACE}/{route}")
         headers = {}
         if method in ("PUT", "DELETE"):
             # Sent as POST with WordPress's override header: some hosts refuse PUT/DELETE.
             headers["X-HTTP-Method-Override"] = method
-        try:
-            response = self.session.request("POST" if headers else method, url, json=body,
-                                            auth=self.auth, verify=self.verify,
-                                            headers=headers,
-                                            timeout=self.timeouts.as_requests(),
-                                            allow_redirects=method == "GET")
-        except requests.RequestException as exc:
-            raise classify_request_error(exc, url, self.timeouts) from None
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        tries = self.retries.attempts if method == "GET" or idempotency_key else 1
+        response = self._request(method, url, body, headers, tries)
         if response.status_code != 200:
             raise self._refusal(response, url)
         answer = json_body(response)
@@ -133,6 +152,30 @@ class RestTransport:
             raise rest_error(response, url, sent_auth=True) if answer is None else \
                 BridgeError("bad_response", url=url, detail="expected a JSON object")
         return answer
+
+    def _request(self, method: str, url: str, body: dict | None, headers: dict,
+                 tries: int) -> requests.Response:
+        """The site's answer, after up to `tries` tries (see handoff.wordpress.retry)."""
+        attempt = 1
+        while True:
+            try:
+                response = self.session.request(
+                    "POST" if method in ("PUT", "DELETE") else method, url, json=body,
+                    auth=self.auth, verify=self.verify, headers=headers,
+                    timeout=self.timeouts.as_requests(), allow_redirects=method == "GET")
+            except requests.RequestException as exc:
+                error = classify_request_error(exc, url, self.timeouts)
+                if attempt >= tries or error.code not in NETWORK_FAILURES:
+                    raise error from None
+                self.retries.wait(attempt)
+            else:
+                if attempt >= tries or not retryable_status(response.status_code):
+                    return response
+                asked = response.headers.get("Retry-After") \
+                    if response.status_code == 429 else None
+                response.close()
+                self.retries.wait(attempt, retry_after_seconds(asked))
+            attempt += 1
 
     def _refusal(self, response: requests.Response, url: str) -> Exception:
         answer = json_body(response)

@@ -3,12 +3,15 @@
 Built on python-wordpress-xmlrpc. That library (2.3) breaks on Python >= 3.10 when a
 method has a `results_class` and returns a list (`collections.Iterable`); our method
 classes have none, so raw structs come back untouched. It has no timeout of its own: the
-transports below add one.
+transports below add one. Reads, and writes that carry an idempotency key (their last,
+optional argument), are tried again after network failures, 429 and 5xx
+(handoff.wordpress.retry).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import ssl
 import xmlrpc.client
@@ -26,6 +29,14 @@ from wordpress_xmlrpc.exceptions import (
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import USER_AGENT, Timeouts, classify_request_error
 from handoff.wordpress.profile_api import fault_refusal
+from handoff.wordpress.retry import (
+    NETWORK_FAILURES,
+    NO_RETRIES,
+    Retries,
+    new_write_key,
+    retry_after_seconds,
+    retryable_status,
+)
 
 FORBIDDEN_PREFIX = "handoff_forbidden:"
 
@@ -49,22 +60,28 @@ class HandoffMenuProfileGet(_HandoffMethod):
     method_name = "handoff.menuProfile.get"
 
 
-class HandoffMenuProfilePut(_HandoffMethod):
+class _HandoffWrite(_HandoffMethod):
+    """A write: its last argument is the idempotency key, the same on every try."""
+
+    optional_args = ("idempotency_key",)
+
+
+class HandoffMenuProfilePut(_HandoffWrite):
     method_name = "handoff.menuProfile.put"
     method_args = ("profile_json", "replaces_version")
 
 
-class HandoffMenuProfileRollback(_HandoffMethod):
+class HandoffMenuProfileRollback(_HandoffWrite):
     method_name = "handoff.menuProfile.rollback"
     method_args = ("to_version", "replaces_version")
 
 
-class HandoffMenuProfileDelete(_HandoffMethod):
+class HandoffMenuProfileDelete(_HandoffWrite):
     method_name = "handoff.menuProfile.delete"
     method_args = ("replaces_version",)
 
 
-class HandoffHandbookPublish(_HandoffMethod):
+class HandoffHandbookPublish(_HandoffWrite):
     method_name = "handoff.handbook.publish"
     method_args = ("document_json",)
 
@@ -73,7 +90,7 @@ class HandoffHandbookStatus(_HandoffMethod):
     method_name = "handoff.handbook.status"
 
 
-class HandoffHandbookUnpublish(_HandoffMethod):
+class HandoffHandbookUnpublish(_HandoffWrite):
     method_name = "handoff.handbook.unpublish"
 
 
@@ -128,9 +145,10 @@ class XmlRpcTransport:
     name = "xmlrpc"
 
     def __init__(self, xmlrpc_url: str, user: str, password: str, *, verify: bool = True,
-                 timeouts: Timeouts | None = None) -> None:
+                 timeouts: Timeouts | None = None, retries: Retries | None = None) -> None:
         self.url = xmlrpc_url
         self.timeouts = timeouts or Timeouts()
+        self.retries = retries or NO_RETRIES
         self._user, self._password, self._verify = user, password, verify
         self._client: Client | None = None
 
@@ -146,30 +164,37 @@ class XmlRpcTransport:
         """Return the site's menu profile record (version, hash, profile, history)."""
         return self._call(HandoffMenuProfileGet())
 
-    def put_menu_profile(self, profile: dict, replaces_version: int) -> dict:
+    def put_menu_profile(self, profile: dict, replaces_version: int,
+                         idempotency_key: str | None = None) -> dict:
         """Store a menu profile; it travels as JSON text so {} and [] survive XML-RPC."""
         text = json.dumps(profile, ensure_ascii=False, separators=(",", ":"))
-        return self._call(HandoffMenuProfilePut(text, int(replaces_version)))
+        return self._call(HandoffMenuProfilePut(text, int(replaces_version),
+                                                idempotency_key or new_write_key()))
 
-    def rollback_menu_profile(self, to_version: int, replaces_version: int) -> dict:
+    def rollback_menu_profile(self, to_version: int, replaces_version: int,
+                              idempotency_key: str | None = None) -> dict:
         """Store an earlier version again (0: the previous one)."""
-        return self._call(HandoffMenuProfileRollback(int(to_version), int(replaces_version)))
+        return self._call(HandoffMenuProfileRollback(int(to_version), int(replaces_version),
+                                                     idempotency_key or new_write_key()))
 
-    def delete_menu_profile(self, replaces_version: int) -> dict:
+    def delete_menu_profile(self, replaces_version: int,
+                            idempotency_key: str | None = None) -> dict:
         """Remove the profile: everyone gets the full menu again."""
-        return self._call(HandoffMenuProfileDelete(int(replaces_version)))
+        return self._call(HandoffMenuProfileDelete(int(replaces_version),
+                                                   idempotency_key or new_write_key()))
 
     def handbook(self) -> dict:
         """The site's handbook status."""
         return self._call(HandoffHandbookStatus())
 
-    def put_handbook(self, document: dict) -> dict:
+    def put_handbook(self, document: dict, idempotency_key: str | None = None) -> dict:
         """Publish the handbook; it travels as JSON text."""
-        return self._call(HandoffHandbookPublish(json.dumps(document, ensure_ascii=False)))
+        return self._call(HandoffHandbookPublish(json.dumps(document, ensure_ascii=False),
+                                                 idempotency_key or new_write_key()))
 
-    def delete_handbook(self) -> dict:
+    def delete_handbook(self, idempotency_key: str | None = None) -> dict:
         """Take the handbook off the site."""
-        return self._call(HandoffHandbookUnpublish())
+        return self._call(HandoffHandbookUnpublish(idempotency_key or new_write_key()))
 
     def health(self) -> dict:
         """The facts the handover checklist decides from."""
@@ -180,6 +205,22 @@ class XmlRpcTransport:
         return self._call(HandoffDisconnect())
 
     def _call(self, method: _HandoffMethod) -> dict:
+        """The method's answer, tried again where that is safe (see the module's doc)."""
+        keyed = getattr(method, "idempotency_key", "")
+        once = isinstance(method, HandoffDisconnect) or \
+            (isinstance(method, _HandoffWrite) and not keyed)
+        tries = 1 if once else self.retries.attempts
+        attempt = 1
+        while True:
+            try:
+                return self._call_once(method)
+            except _Retryable as failure:
+                if attempt >= tries:
+                    raise failure.error from None
+                self.retries.wait(attempt, failure.retry_after)
+            attempt += 1
+
+    def _call_once(self, method: _HandoffMethod) -> dict:
         try:
             result = self._connected().call(method)
         except BridgeError:
@@ -190,7 +231,11 @@ class XmlRpcTransport:
                 raise refusal from None
             raise self._classify(fault) from None
         except Exception as exc:  # the library lets socket, HTTP and XML errors through raw
-            raise self._classify(exc) from None
+            error = self._classify(exc)
+            passing, retry_after = _passing(exc, error)
+            if passing:  # the library's transport opens a new connection for the next try
+                raise _Retryable(error, retry_after) from None
+            raise error from None
         if not isinstance(result, dict):
             raise BridgeError("bad_response", url=self.url, detail="expected a struct")
         return result
@@ -221,10 +266,39 @@ class XmlRpcTransport:
             return BridgeError("bad_response", url=url,
                                detail=f"fault {exc.faultCode}: {exc.faultString}")
         if isinstance(exc, xmlrpc.client.ProtocolError):
+            if exc.errcode == 429:
+                return BridgeError("rate_limited", url=url, status=429, detail="HTTP 429")
+            if exc.errcode >= 500:
+                return BridgeError("server_error", url=url, status=exc.errcode,
+                                   detail=str(exc.errcode))
             return BridgeError("xmlrpc_disabled", url=url, detail=f"HTTP {exc.errcode}")
         if isinstance(exc, (OSError, socket.timeout, ssl.SSLError)):
             return classify_request_error(exc, url, self.timeouts)
         return BridgeError("bad_response", url=url, detail=type(exc).__name__)
+
+
+class _Retryable(Exception):
+    """A failure another try may get past: the error to raise if none does."""
+
+    def __init__(self, error: BridgeError, retry_after: float | None) -> None:
+        super().__init__(error.cause)
+        self.error, self.retry_after = error, retry_after
+
+
+_STATUS_IN_TEXT = re.compile(r": (\d{3}) ")
+
+
+def _passing(exc: Exception, error: BridgeError) -> tuple[bool, float | None]:
+    """Whether a failure may pass on its own (network, 429, 5xx), and the wait asked for."""
+    if isinstance(exc, xmlrpc.client.ProtocolError):
+        if exc.errcode == 429:
+            headers = exc.headers or {}
+            return True, retry_after_seconds(headers.get("Retry-After"))
+        return retryable_status(exc.errcode), None
+    if isinstance(exc, ServerConnectionError):  # the library's wrapped ProtocolError
+        status = _STATUS_IN_TEXT.search(str(exc))
+        return bool(status) and retryable_status(int(status.group(1))), None
+    return error.code in NETWORK_FAILURES, None
 
 
 def _protocol_detail(text: str) -> str:

@@ -16,7 +16,11 @@ defined( 'ABSPATH' ) || exit;
  * Publish, read the status of, and unpublish the handbook. Callers have passed
  * Bridge_Access::check(). Answers are arrays, or WP_Error with the status: 400
  * `handoff_invalid_handbook` (`errors`: `[{"path", "message"}]`), 413
- * `handoff_handbook_too_large` (`size`, `limit`), 500 `handoff_handbook_not_stored`.
+ * `handoff_handbook_too_large` (`size`, `limit`), 500 `handoff_handbook_not_stored`,
+ * 400 `handoff_invalid_idempotency_key`, 422 `handoff_idempotency_key_reused`.
+ *
+ * Publish and unpublish take an optional idempotency key (Idempotency): sent again with
+ * the same document, the first answer comes back and nothing is stored again.
  */
 final class Handbook_Api {
 
@@ -45,10 +49,15 @@ final class Handbook_Api {
 	 * handbook; `{"published_at", "hash", "size", "sections"}` (size: bytes of the stored
 	 * HTML; sections: how many chapters its contents list).
 	 *
-	 * @param mixed $document The document: JSON text, or decoded (stdClass).
+	 * @param mixed $document        The document: JSON text, or decoded (stdClass).
+	 * @param mixed $idempotency_key The write's idempotency key, or null.
 	 * @return array{published_at: int, hash: string, size: int, sections: int}|WP_Error
 	 */
-	public static function publish( $document ) {
+	public static function publish( $document, $idempotency_key = null ) {
+		$key = Idempotency::key_arg( $idempotency_key );
+		if ( $key instanceof WP_Error ) {
+			return $key;
+		}
 		if ( is_string( $document ) ) {
 			if ( strlen( $document ) > self::MAX_BYTES ) {
 				return self::too_large( strlen( $document ) );
@@ -62,6 +71,22 @@ final class Handbook_Api {
 		if ( ! $document instanceof stdClass ) {
 			return self::invalid( array( self::error( '', 'the handbook must be a JSON object: {"title", "language", "html", "hash"}' ) ) );
 		}
+		return Idempotency::once(
+			$key,
+			'handbook.publish:' . Menu_Profile_Store::hash( $document ),
+			static function () use ( $document ) {
+				return self::store( $document );
+			}
+		);
+	}
+
+	/**
+	 * Validates, filters and stores a decoded document.
+	 *
+	 * @param stdClass $document The decoded document.
+	 * @return array{published_at: int, hash: string, size: int, sections: int}|WP_Error
+	 */
+	private static function store( stdClass $document ) {
 		$errors   = array();
 		$handbook = self::validate( $document, $errors );
 		if ( $errors ) {
@@ -112,12 +137,23 @@ final class Handbook_Api {
 	 * and its view record; the menu item and the dashboard widget go with them.
 	 * `{"published": false, "removed": bool}` (removed: whether there was one).
 	 *
-	 * @return array{published: bool, removed: bool}
+	 * @param mixed $idempotency_key The write's idempotency key, or null.
+	 * @return array{published: bool, removed: bool}|WP_Error
 	 */
-	public static function unpublish(): array {
-		return array(
-			'published' => false,
-			'removed'   => Handbook_Store::unpublish(),
+	public static function unpublish( $idempotency_key = null ) {
+		$key = Idempotency::key_arg( $idempotency_key );
+		if ( $key instanceof WP_Error ) {
+			return $key;
+		}
+		return Idempotency::once(
+			$key,
+			'handbook.unpublish',
+			static function () {
+				return array(
+					'published' => false,
+					'removed'   => Handbook_Store::unpublish(),
+				);
+			}
 		);
 	}
 

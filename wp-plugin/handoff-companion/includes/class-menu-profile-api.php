@@ -16,7 +16,14 @@ defined( 'ABSPATH' ) || exit;
  * Read, write, roll back and delete the menu profile (docs/menu-profiles.md). Callers
  * have passed Bridge_Access::check(). Answers are arrays, or WP_Error with the status:
  * 400 `handoff_invalid_profile` (`errors`), 409 `handoff_version_conflict`
- * (`current_version`), 413 `handoff_profile_too_large`, 404 `handoff_no_such_version`.
+ * (`current_version`), 413 `handoff_profile_too_large`, 404 `handoff_no_such_version`,
+ * 400 `handoff_invalid_idempotency_key`, 422 `handoff_idempotency_key_reused`.
+ *
+ * Writes take an optional idempotency key (Idempotency): the same write sent again with
+ * it gets the first answer and is not applied again. The request it stands for is the
+ * operation and what is written (the profile's hash; the version rolled back to), not
+ * `replaces_version`: a retry that read the version again after the first try landed is
+ * still the same write.
  */
 final class Menu_Profile_Api {
 
@@ -61,9 +68,14 @@ final class Menu_Profile_Api {
 	 *
 	 * @param mixed $profile          The profile: decoded (stdClass) or JSON text.
 	 * @param mixed $replaces_version The version the caller read (0: none).
+	 * @param mixed $idempotency_key  The write's idempotency key, or null.
 	 * @return array{version: int, hash: string, warnings: array<int, array{path: string, message: string}>}|WP_Error
 	 */
-	public static function put( $profile, $replaces_version ) {
+	public static function put( $profile, $replaces_version, $idempotency_key = null ) {
+		$key = Idempotency::key_arg( $idempotency_key );
+		if ( $key instanceof WP_Error ) {
+			return $key;
+		}
 		$errors   = array();
 		$profile  = self::profile_arg( $profile, $errors );
 		$replaces = self::version_arg( $replaces_version, 'replaces_version', $errors );
@@ -81,14 +93,20 @@ final class Menu_Profile_Api {
 		if ( $errors || ! $profile ) {
 			return self::invalid( $errors );
 		}
-		$entry = ( new Menu_Profile_Store() )->put( $profile, $replaces, self::login() );
-		if ( $entry instanceof WP_Error ) {
-			return $entry;
-		}
-		return array(
-			'version'  => $entry['version'],
-			'hash'     => $entry['hash'],
-			'warnings' => $result['warnings'],
+		return Idempotency::once(
+			$key,
+			'menu-profile.put:' . Menu_Profile_Store::hash( $profile ),
+			static function () use ( $profile, $replaces, $result ) {
+				$entry = ( new Menu_Profile_Store() )->put( $profile, $replaces, self::login() );
+				if ( $entry instanceof WP_Error ) {
+					return $entry;
+				}
+				return array(
+					'version'  => $entry['version'],
+					'hash'     => $entry['hash'],
+					'warnings' => $result['warnings'],
+				);
+			}
 		);
 	}
 
@@ -98,15 +116,37 @@ final class Menu_Profile_Api {
 	 *
 	 * @param mixed $to_version       A version from the history, or 0.
 	 * @param mixed $replaces_version The version the caller read.
+	 * @param mixed $idempotency_key  The write's idempotency key, or null.
 	 * @return array{version: int, hash: string, warnings: array<int, array{path: string, message: string}>, restored_version: int, name: string}|WP_Error
 	 */
-	public static function rollback( $to_version, $replaces_version ) {
+	public static function rollback( $to_version, $replaces_version, $idempotency_key = null ) {
+		$key = Idempotency::key_arg( $idempotency_key );
+		if ( $key instanceof WP_Error ) {
+			return $key;
+		}
 		$errors   = array();
 		$to       = self::version_arg( $to_version, 'to_version', $errors );
 		$replaces = self::version_arg( $replaces_version, 'replaces_version', $errors );
 		if ( $errors ) {
 			return self::invalid( $errors );
 		}
+		return Idempotency::once(
+			$key,
+			'menu-profile.rollback:' . $to,
+			static function () use ( $to, $replaces ) {
+				return self::restore( $to, $replaces );
+			}
+		);
+	}
+
+	/**
+	 * Stores history entry $to (0: the newest) again as a new version.
+	 *
+	 * @param int $to       A version from the history, or 0.
+	 * @param int $replaces The version the caller read.
+	 * @return array{version: int, hash: string, warnings: array<int, array{path: string, message: string}>, restored_version: int, name: string}|WP_Error
+	 */
+	private static function restore( int $to, int $replaces ) {
 		$store  = new Menu_Profile_Store();
 		$target = $store->find( $to );
 		if ( ! $target ) {
@@ -145,22 +185,33 @@ final class Menu_Profile_Api {
 	 * The removal is a new version: `{"version": N, "hash": "", "deleted_version": M}`.
 	 *
 	 * @param mixed $replaces_version The version the caller read.
+	 * @param mixed $idempotency_key  The write's idempotency key, or null.
 	 * @return array{version: int, hash: string, deleted_version: int}|WP_Error
 	 */
-	public static function delete( $replaces_version ) {
+	public static function delete( $replaces_version, $idempotency_key = null ) {
+		$key = Idempotency::key_arg( $idempotency_key );
+		if ( $key instanceof WP_Error ) {
+			return $key;
+		}
 		$errors   = array();
 		$replaces = self::version_arg( $replaces_version, 'replaces_version', $errors );
 		if ( $errors ) {
 			return self::invalid( $errors );
 		}
-		$removed = ( new Menu_Profile_Store() )->delete( $replaces, self::login() );
-		if ( $removed instanceof WP_Error ) {
-			return $removed;
-		}
-		return array(
-			'version'         => $removed['version'],
-			'hash'            => '',
-			'deleted_version' => $removed['deleted_version'],
+		return Idempotency::once(
+			$key,
+			'menu-profile.delete',
+			static function () use ( $replaces ) {
+				$removed = ( new Menu_Profile_Store() )->delete( $replaces, self::login() );
+				if ( $removed instanceof WP_Error ) {
+					return $removed;
+				}
+				return array(
+					'version'         => $removed['version'],
+					'hash'            => '',
+					'deleted_version' => $removed['deleted_version'],
+				);
+			}
 		);
 	}
 

@@ -43,6 +43,13 @@ final class Options {
 	/** Option: who first opened the handbook and how often clients did, as JSON text. Not autoloaded. */
 	public const HANDBOOK_VIEWS = 'handoff_companion_handbook_views';
 
+	/**
+	 * Option: the idempotency keys of the last writes, with the request each came with
+	 * and the answer given (Idempotency), as JSON text. Not autoloaded: only a write that
+	 * carries a key reads it.
+	 */
+	public const WRITE_KEYS = 'handoff_companion_write_keys';
+
 	/** User meta: when the user's last handbook view was counted (Unix seconds). */
 	public const HANDBOOK_LAST_VIEW = 'handoff_handbook_last_view';
 
@@ -55,7 +62,7 @@ final class Options {
 	 * @return string[]
 	 */
 	public static function all(): array {
-		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS );
+		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS, self::WRITE_KEYS );
 	}
 
 	/**

@@ -19,7 +19,8 @@ defined( 'ABSPATH' ) || exit;
  * GET /handoff/v1/status, GET /handoff/v1/inventory, GET /handoff/v1/health, the menu
  * profile routes (GET, PUT and DELETE /handoff/v1/menu-profile, POST
  * /handoff/v1/menu-profile/rollback) and the handbook route (GET, PUT and DELETE
- * /handoff/v1/handbook), for the bridge user only.
+ * /handoff/v1/handbook), for the bridge user only. Writes read their idempotency key
+ * from the Idempotency-Key header (Idempotency).
  */
 final class Rest_Controller {
 
@@ -232,14 +233,17 @@ final class Rest_Controller {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function handbook_put( WP_REST_Request $request ) {
-		return self::respond( Handbook_Api::publish( (string) $request->get_body() ) );
+		return self::respond( Handbook_Api::publish( (string) $request->get_body(), self::idempotency_key( $request ) ) );
 	}
 
 	/**
 	 * DELETE /handbook: unpublish.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
 	 */
-	public static function handbook_delete(): WP_REST_Response {
-		return new WP_REST_Response( Handbook_Api::unpublish(), 200 );
+	public static function handbook_delete( WP_REST_Request $request ) {
+		return self::respond( Handbook_Api::unpublish( self::idempotency_key( $request ) ) );
 	}
 
 	/**
@@ -261,7 +265,7 @@ final class Rest_Controller {
 		if ( $body instanceof WP_Error ) {
 			return $body;
 		}
-		return self::respond( Menu_Profile_Api::put( $body->profile ?? null, $body->replaces_version ?? null ) );
+		return self::respond( Menu_Profile_Api::put( $body->profile ?? null, $body->replaces_version ?? null, self::idempotency_key( $request ) ) );
 	}
 
 	/**
@@ -271,7 +275,7 @@ final class Rest_Controller {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function menu_profile_rollback( WP_REST_Request $request ) {
-		return self::respond( Menu_Profile_Api::rollback( $request->get_param( 'to_version' ), $request->get_param( 'replaces_version' ) ) );
+		return self::respond( Menu_Profile_Api::rollback( $request->get_param( 'to_version' ), $request->get_param( 'replaces_version' ), self::idempotency_key( $request ) ) );
 	}
 
 	/**
@@ -281,7 +285,16 @@ final class Rest_Controller {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function menu_profile_delete( WP_REST_Request $request ) {
-		return self::respond( Menu_Profile_Api::delete( $request->get_param( 'replaces_version' ) ) );
+		return self::respond( Menu_Profile_Api::delete( $request->get_param( 'replaces_version' ), self::idempotency_key( $request ) ) );
+	}
+
+	/**
+	 * The Idempotency-Key header, raw: the service checks it (Idempotency::key_arg()).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 */
+	private static function idempotency_key( WP_REST_Request $request ): ?string {
+		return $request->get_header( 'idempotency_key' );
 	}
 
 	/**

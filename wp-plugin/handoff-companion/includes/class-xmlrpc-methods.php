@@ -15,7 +15,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * The same services as the REST routes, for hosts that strip the Authorization header
- * or close /wp-json/: credentials travel in the request body.
+ * or close /wp-json/: credentials travel in the request body. Writes take their
+ * idempotency key (Idempotency) as an optional last argument.
  */
 final class Xmlrpc_Methods {
 
@@ -99,9 +100,9 @@ final class Xmlrpc_Methods {
 	}
 
 	/**
-	 * Method handoff.menuProfile.put( username, password, profile_json, replaces_version ).
+	 * Method handoff.menuProfile.put( username, password, profile_json, replaces_version[, idempotency_key] ).
 	 *
-	 * @param array<int, mixed> $args Username, password, the profile as JSON text, the version it replaces.
+	 * @param array<int, mixed> $args Username, password, the profile as JSON text, the version it replaces, the key.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function menu_profile_put( $args ) {
@@ -122,36 +123,36 @@ final class Xmlrpc_Methods {
 				)
 			);
 		}
-		return self::answer( Menu_Profile_Api::put( $profile, $args[3] ?? null ) );
+		return self::answer( Menu_Profile_Api::put( $profile, $args[3] ?? null, $args[4] ?? null ) );
 	}
 
 	/**
-	 * Method handoff.menuProfile.rollback( username, password, to_version, replaces_version ).
+	 * Method handoff.menuProfile.rollback( username, password, to_version, replaces_version[, idempotency_key] ).
 	 *
-	 * @param array<int, mixed> $args Username, password, the history version (0: the newest), the version it replaces.
+	 * @param array<int, mixed> $args Username, password, the history version (0: the newest), the version it replaces, the key.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function menu_profile_rollback( $args ) {
 		$denied = self::authenticate( $args );
-		return $denied ? $denied : self::answer( Menu_Profile_Api::rollback( $args[2] ?? null, $args[3] ?? null ) );
+		return $denied ? $denied : self::answer( Menu_Profile_Api::rollback( $args[2] ?? null, $args[3] ?? null, $args[4] ?? null ) );
 	}
 
 	/**
-	 * Method handoff.menuProfile.delete( username, password, replaces_version ).
+	 * Method handoff.menuProfile.delete( username, password, replaces_version[, idempotency_key] ).
 	 *
-	 * @param array<int, mixed> $args Username, password, the version it replaces.
+	 * @param array<int, mixed> $args Username, password, the version it replaces, the key.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function menu_profile_delete( $args ) {
 		$denied = self::authenticate( $args );
-		return $denied ? $denied : self::answer( Menu_Profile_Api::delete( $args[2] ?? null ) );
+		return $denied ? $denied : self::answer( Menu_Profile_Api::delete( $args[2] ?? null, $args[3] ?? null ) );
 	}
 
 	/**
-	 * Method handoff.handbook.publish( username, password, handbook_json ): the PUT body
-	 * `{"title", "language", "html", "hash"}` as JSON text.
+	 * Method handoff.handbook.publish( username, password, handbook_json[, idempotency_key] ):
+	 * the PUT body `{"title", "language", "html", "hash"}` as JSON text.
 	 *
-	 * @param array<int, mixed> $args Username, password, the handbook as JSON text.
+	 * @param array<int, mixed> $args Username, password, the handbook as JSON text, the key.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function handbook_publish( $args ) {
@@ -172,7 +173,7 @@ final class Xmlrpc_Methods {
 				)
 			);
 		}
-		return self::answer( Handbook_Api::publish( $handbook ) );
+		return self::answer( Handbook_Api::publish( $handbook, $args[3] ?? null ) );
 	}
 
 	/**
@@ -188,14 +189,14 @@ final class Xmlrpc_Methods {
 	}
 
 	/**
-	 * Method handoff.handbook.unpublish( username, password ).
+	 * Method handoff.handbook.unpublish( username, password[, idempotency_key] ).
 	 *
-	 * @param array<int, mixed> $args Username and password.
+	 * @param array<int, mixed> $args Username, password, the key.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function handbook_unpublish( $args ) {
 		$denied = self::authenticate( $args );
-		return $denied ? $denied : Handbook_Api::unpublish();
+		return $denied ? $denied : self::answer( Handbook_Api::unpublish( $args[2] ?? null ) );
 	}
 
 	/**
