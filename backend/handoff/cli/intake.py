@@ -11,7 +11,14 @@ from rich.console import Console
 
 from handoff.app import Handoff
 from handoff.cli import render
-from handoff.core.intake import LIST_FIELDS, QUESTIONS, get_path, parse_intake, set_path
+from handoff.core.intake import (
+    IntakeField,
+    IntakeGroup,
+    answers_from_fields,
+    get_path,
+    intake_groups,
+    parse_intake,
+)
 from handoff.errors import InvalidInputError
 
 pass_app = click.make_pass_decorator(Handoff)
@@ -63,19 +70,24 @@ def _read(path: Path) -> bytes:
 
 
 def _ask(current: dict) -> dict:
-    answers = current
-    for path, question in QUESTIONS:
-        old = get_path(answers, path)
-        shown = "; ".join(old) if isinstance(old, list) else (old or "")
-        reply = click.prompt(question, default=shown, show_default=bool(shown)).strip()
-        if reply == "-":
-            value: object = None
-        elif path in LIST_FIELDS:
-            value = [part.strip() for part in reply.split(";") if part.strip()]
-        else:
-            value = reply
-        answers = set_path(answers, path, value)
+    replies: dict[str, object] = {}
+    for group in intake_groups():
+        for field in group.fields:
+            old = get_path(current, field.path)
+            shown = "; ".join(old) if isinstance(old, list) else (old or "")
+            reply = click.prompt(_question(group, field), default=shown,
+                                 show_default=bool(shown)).strip()
+            reply = "" if reply == "-" else reply
+            replies[field.path] = reply.split(";") if field.kind == "list" else reply
+    answers = answers_from_fields(replies)
     return parse_intake(yaml.safe_dump(answers, allow_unicode=True), "your answers")
+
+
+def _question(group: IntakeGroup, field: IntakeField) -> str:
+    question = f"{group.title}: {field.label}" if group.key else field.label
+    extra = {"list": "separate with ;", "date": "YYYY-MM-DD",
+             "choice": ", ".join(value for value, _ in field.choices)}.get(field.kind)
+    return f"{question} ({extra})" if extra else question
 
 
 def _count(answers: dict) -> int:

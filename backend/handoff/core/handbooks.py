@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from handoff.core.intake import Intakes
@@ -43,7 +44,7 @@ class Handbooks:
         menu is their role's).
         """
         intake = self.intakes.get(name)
-        language = language or intake.get("language") or "en"
+        language = self.language_for(name, language)
         if language not in LANGUAGES:
             raise InvalidInputError(f"No handbook templates for language {language!r}.",
                                     f"use one of: {', '.join(LANGUAGES)}", code="language")
@@ -59,6 +60,10 @@ class Handbooks:
             client_role=roles[0] if roles else "editor", templates_dir=templates_dir,
             allow_blanks=allow_blanks))
 
+    def language_for(self, name: str, language: str | None = None) -> str:
+        """The language a build uses: the one asked for, else the intake's, else English."""
+        return language or self.intakes.get(name).get("language") or "en"
+
     def _profile(self, name: str) -> dict | None:
         _, client = self.sites.client(name)
         try:
@@ -67,41 +72,75 @@ class Handbooks:
             return None  # a site whose plugin has no menu profiles yet
         return profile
 
+    def missing_answers(self, name: str, *, language: str | None = None) \
+            -> list[tuple[str, str | None]] | None:
+        """Intake answers the templates still need: (what, intake field path or None).
+
+        Read from a build on the stored inventory (no contact with the site), so it is
+        cheap enough for every page view; None before the site's first sync.
+        """
+        if self.sites.latest_inventory(name) is None:
+            return None
+        book = self.build(name, language=language, allow_blanks=True, offline=True)
+        return [(what, book.blank_fields.get(what)) for what in book.blanks]
+
     @staticmethod
-    def write(book: Handbook, site: str, fmt: str, out_dir: Path) -> Path:
-        """Write the handbook as html, pdf or md into out_dir; return the file."""
+    def render(book: Handbook, fmt: str) -> bytes:
+        """The handbook as the bytes of an html, pdf or md file."""
         if fmt not in FORMATS:
             raise InvalidInputError(f"Unknown format {fmt!r}.", f"use one of: {', '.join(FORMATS)}",
                                     code="format")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{site}-handbook-{book.language}.{fmt}"
         if fmt == "pdf":
-            path.write_bytes(book.pdf())
-        else:
-            path.write_text(book.html_document() if fmt == "html" else book.markdown(),
-                            encoding="utf-8")
+            return book.pdf()
+        text = book.html_document() if fmt == "html" else book.markdown()
+        return text.encode("utf-8")
+
+    @staticmethod
+    def file_name(site: str, book: Handbook, fmt: str, day: date | None = None) -> str:
+        """`site-handbook-vi.pdf`; with the day it was built: `site-handbook-vi-2026-12-01.pdf`."""
+        dated = f"-{day.isoformat()}" if day else ""
+        return f"{site}-handbook-{book.language}{dated}.{fmt}"
+
+    @classmethod
+    def write(cls, book: Handbook, site: str, fmt: str, out_dir: Path) -> Path:
+        """Write the handbook as html, pdf or md into out_dir; return the file."""
+        data = cls.render(book, fmt)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / cls.file_name(site, book, fmt)
+        path.write_bytes(data)
         return path
 
     def publish(self, name: str, book: Handbook) -> PublishResult:
         """Put the handbook on the site's Site Handbook screen."""
-        _, client = self.sites.client(name)
-        answer = client.put_handbook({"title": book.title, "language": book.language,
-                                      "html": book.body_html(), "hash": book.hash()})
-        return PublishResult(name, int(answer.get("published_at", 0)),
-                             str(answer.get("hash", "")), int(answer.get("sections", 0)),
-                             book.warnings)
+        with self.sites.audit.change("handbook.publish", name, f"publish the handbook on "
+                                     f"{name}", language=book.language,
+                                     hash=book.hash()) as change:
+            _, client = self.sites.client(name)
+            answer = client.put_handbook({"title": book.title, "language": book.language,
+                                          "html": book.body_html(), "hash": book.hash()})
+            result = PublishResult(name, int(answer.get("published_at", 0)),
+                                   str(answer.get("hash", "")), int(answer.get("sections", 0)),
+                                   book.warnings)
+            change.done(f"Published the handbook {book.title!r} on {name} "
+                        f"({result.sections} sections).", sections=result.sections)
+            return result
 
     def publish_as_page(self, name: str, book: Handbook, login: str, password: str) -> int:
         """Publish as a private page with an editor's Application Password (no plugin)."""
-        site = self.sites.get(name)
-        key = self.sites.key_for(site)
-        require_secure_url(site.xmlrpc_url, key.env)
-        page_id = publish_private_page(site.xmlrpc_url, login, password, book.title,
-                                       book.body_html(), site.handbook_page_id,
-                                       verify=not allows_insecure(key.url, key.env),
-                                       timeouts=self.sites.timeouts)
-        self.sites.record_handbook_page(name, page_id)
-        return page_id
+        with self.sites.audit.change("handbook.publish_page", name, f"publish the handbook "
+                                     f"on {name} as a private page", login=login,
+                                     language=book.language, hash=book.hash()) as change:
+            site = self.sites.get(name)
+            key = self.sites.key_for(site)
+            require_secure_url(site.xmlrpc_url, key.env)
+            page_id = publish_private_page(site.xmlrpc_url, login, password, book.title,
+                                           book.body_html(), site.handbook_page_id,
+                                           verify=not allows_insecure(key.url, key.env),
+                                           timeouts=self.sites.timeouts)
+            change.done(f"Published the handbook {book.title!r} on {name} as private page "
+                        f"{page_id}.", page_id=page_id, replaced_page=site.handbook_page_id)
+            self.sites.record_handbook_page(name, page_id, change)
+            return page_id
 
     def status(self, name: str) -> dict:
         """Whether the handbook is published, when, and whether the client has opened it."""
@@ -109,5 +148,10 @@ class Handbooks:
         return client.handbook()
 
     def unpublish(self, name: str) -> dict:
-        _, client = self.sites.client(name)
-        return client.delete_handbook()
+        """Take the handbook off the site's Site Handbook screen."""
+        with self.sites.audit.change("handbook.unpublish", name,
+                                     f"unpublish the handbook on {name}") as change:
+            _, client = self.sites.client(name)
+            answer = client.delete_handbook()
+            change.done(f"Unpublished the handbook on {name}.")
+            return answer

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from handoff.core.audit import Change as AuditChange
 from handoff.core.intake import Intakes
 from handoff.core.menu_preview import drift, targeted_tree
 from handoff.core.menus import Menus
@@ -16,11 +17,13 @@ from handoff.errors import HandoffError, InvalidInputError
 from handoff.handover.checklist import Checklist, load_checklist
 from handoff.handover.checks import CHECKS, Context
 from handoff.handover.probes import run_probes
+from handoff.handover.render import Document, letter_document, report_document
 from handoff.storage import HandoverDecision, HandoverRun
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import allows_insecure
 
 READY, ATTENTION, BLOCKED = "Ready", "Needs attention", "Blocked"
+NAME_LIMIT, NOTE_LIMIT = 200, 2000  # who decided; what was done, agreed or accepted
 
 
 @dataclass
@@ -49,6 +52,9 @@ class Report:
     items: list[ItemResult]
     completed: dict = field(default_factory=dict)
 
+    def blockers(self) -> list[ItemResult]:
+        return blocking(self.items)
+
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for item in self.items:
@@ -61,9 +67,14 @@ class Report:
                 "items": [asdict(item) for item in self.items]}
 
 
+def blocking(items: list[ItemResult]) -> list[ItemResult]:
+    """The blocker items still failing or waiting for their sign-off."""
+    return [i for i in items if i.severity == "blocker" and i.status in ("fail", "manual")]
+
+
 def verdict(items: list[ItemResult]) -> str:
     """Blocked while a blocker is failing or unsigned; Needs attention while anything is open."""
-    if any(i.severity == "blocker" and i.status in ("fail", "manual") for i in items):
+    if blocking(items):
         return BLOCKED
     return ATTENTION if any(i.open for i in items) else READY
 
@@ -119,20 +130,28 @@ class Handovers:
     def sign(self, name: str, item_id: str, by: str, note: str = "",
              checklist_file: Path | None = None) -> ItemResult:
         """Record that a manual item is done, by whom."""
-        item = load_checklist(checklist_file).get(item_id)
-        if item.kind != "manual":
-            raise InvalidInputError(f"{item_id!r} is checked automatically; it cannot be "
-                                    "signed off.", "fix it on the site and run the check "
-                                    "again, or waive it with a reason", code="not_manual")
-        self._decide(name, item_id, "sign", _required(by, "--by", "who signs"), note)
+        with self.sites.audit.change("handover.sign", name, f"sign off {item_id} on {name}",
+                                     item=item_id, by=by, note=note) as change:
+            item = load_checklist(checklist_file).get(item_id)
+            if item.kind != "manual":
+                raise InvalidInputError(f"{item_id!r} is checked automatically; it cannot be "
+                                        "signed off.", "fix it on the site and run the check "
+                                        "again, or waive it with a reason", code="not_manual")
+            by, note = _required(by, "--by", "who signs"), _limited(note, "--note", NOTE_LIMIT)
+            change.done(f"{by} signed off {item_id} on {name}.", by=by)
+            self._decide(name, item_id, "sign", by, note, change)
         return self._item(name, item_id, checklist_file)
 
     def waive(self, name: str, item_id: str, reason: str, by: str = "",
               checklist_file: Path | None = None) -> ItemResult:
         """Accept the risk of an item, with the reason written down."""
-        load_checklist(checklist_file).get(item_id)
-        self._decide(name, item_id, "waive", by.strip() or "the developer",
-                     _required(reason, "--reason", "why it is waived"))
+        with self.sites.audit.change("handover.waive", name, f"waive {item_id} on {name}",
+                                     item=item_id, by=by, reason=reason) as change:
+            load_checklist(checklist_file).get(item_id)
+            by = _limited(by, "--by", NAME_LIMIT) or "the developer"
+            reason = _required(reason, "--reason", "why it is waived", NOTE_LIMIT)
+            change.done(f"{by} waived {item_id} on {name}: {reason}", by=by)
+            self._decide(name, item_id, "waive", by, reason, change)
         return self._item(name, item_id, checklist_file)
 
     def complete(self, name: str, by: str, disconnect: bool = False) -> Report:
@@ -141,15 +160,37 @@ class Handovers:
         With `disconnect`, the backend revokes its own Application Password on the site and
         checks that it no longer works.
         """
+        with self.sites.audit.change("handover.complete", name, f"complete the handover of "
+                                     f"{name}", by=by, disconnect=disconnect) as change:
+            report = self._complete(name, by, disconnect, change)
+        return report
+
+    def ready_to_complete(self, name: str, by: str) -> Report:
+        """The last report when the handover may be completed now; else the refusal.
+
+        Records nothing: front ends ask before a confirmation step.
+        """
         report = self.latest(name)
         if report.verdict == BLOCKED:
-            blockers = [i.id for i in report.items if i.severity == "blocker" and
-                        i.status in ("fail", "manual")]
+            blockers = [i.id for i in report.blockers()]
             raise InvalidInputError(f"The handover of {name!r} is Blocked by: "
                                     f"{', '.join(blockers)}.", "fix, sign or waive them, then "
                                     "run `handoff handover check` again", code="blocked")
-        note = ""
-        if disconnect:
+        _required(by, "--by", "who completes")
+        return report
+
+    def _complete(self, name: str, by: str, disconnect: bool, change: AuditChange) -> Report:
+        report = self.ready_to_complete(name, by)
+        by = by.strip()
+        note = self._disconnect(name) if disconnect else ""
+        change.done(f"{by} completed the handover of {name} ({report.verdict}"
+                    f"{', disconnected' if note else ''}).", by=by, verdict=report.verdict)
+        self._decide(name, "", "complete", by, note or report.verdict, change)
+        return self.latest(name)
+
+    def _disconnect(self, name: str) -> str:
+        """Revoke the backend's password on the site and check the site now refuses it."""
+        with self.sites.audit.change("site.disconnect", name, f"disconnect {name}") as change:
             _, client = self.sites.client(name)
             client.disconnect()
             try:
@@ -157,14 +198,12 @@ class Handovers:
             except BridgeError as error:
                 if error.code not in ("wrong_password", "header_stripped"):
                     raise
-                note = "bridge password revoked and verified refused"
-            else:
-                raise HandoffError("The site still accepts the backend's password after the "
-                                   "disconnect.", "press Disconnect in Settings → Handoff on "
-                                   "the site", code="still_connected")
-        self._decide(name, "", "complete", _required(by, "--by", "who completes"),
-                     note or report.verdict)
-        return self.latest(name)
+                change.done(f"Revoked the backend's password on {name}; the site now "
+                            "refuses it.", verified=True)
+                return "bridge password revoked and verified refused"
+            raise HandoffError("The site still accepts the backend's password after the "
+                               "disconnect.", "press Disconnect in Settings → Handoff on "
+                               "the site", code="still_connected")
 
     def history(self, name: str) -> tuple[list[dict], list[dict]]:
         """Every run and every decision, oldest first."""
@@ -175,9 +214,31 @@ class Handovers:
                      "verdict": r.verdict, "error": r.error}
                     for r in session.scalars(select(HandoverRun).where(
                         HandoverRun.site_id == site.id).order_by(HandoverRun.id))]
-            decisions = [_decision(d) for d in session.scalars(select(HandoverDecision).where(
-                HandoverDecision.site_id == site.id).order_by(HandoverDecision.id))]
+            decisions = [decision_as_dict(d) for d in session.scalars(
+                select(HandoverDecision).where(HandoverDecision.site_id == site.id)
+                .order_by(HandoverDecision.id))]
         return runs, decisions
+
+    # -- documents -------------------------------------------------------------------------
+
+    def report_file(self, name: str, fmt: str, checklist_file: Path | None = None
+                    ) -> Document:
+        """The report of the last check as a file: md, html, pdf or json."""
+        report = self.latest(name, checklist_file)
+        return report_document(report, self._site_facts(name).get("name", name), fmt)
+
+    def letter_file(self, name: str, *, fmt: str = "md", parting: bool = False,
+                    reason: str = "", final_date: str = "", refund: str = "",
+                    alternatives: list[str] | None = None) -> Document:
+        """The handover letter (or, with `parting`, the parting letter) as md or html."""
+        return letter_document(self.latest(name), self._site_facts(name),
+                               self.intakes.get(name), fmt=fmt, parting=parting,
+                               reason=reason, final_date=final_date, refund=refund,
+                               alternatives=alternatives)
+
+    def _site_facts(self, name: str) -> dict:
+        """The site's own name and address as its last inventory says them."""
+        return (self.sites.latest_inventory(name) or {}).get("site", {})
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -199,11 +260,13 @@ class Handovers:
                 items = [ItemResult(**r) for r in results.values()]
                 stored.verdict = verdict(items)
 
-    def _decide(self, name: str, item_id: str, kind: str, by: str, note: str) -> None:
+    def _decide(self, name: str, item_id: str, kind: str, by: str, note: str,
+                change: AuditChange) -> None:
         site = self.sites.get(name)
         with self.sites.store.session() as session:
             session.add(HandoverDecision(site_id=site.id, item_id=item_id, kind=kind,
                                          by=by[:200], note=note, at=datetime.now(UTC)))
+            change.save_in(session)
 
     def _item(self, name: str, item_id: str, checklist_file: Path | None) -> ItemResult:
         try:
@@ -217,19 +280,30 @@ class Handovers:
     def _report(self, name: str, checklist: Checklist, results: dict,
                 run_at: datetime | None) -> Report:
         _, decisions = self.history(name)
-        latest = {d["item_id"]: d for d in decisions if d["kind"] in ("sign", "waive")}
         completed = next((d for d in reversed(decisions) if d["kind"] == "complete"), {})
-        items = []
-        for definition in checklist.items:
-            result = ItemResult(**results[definition.id]) if definition.id in results else \
-                _evaluate(definition, None)
-            decision = latest.get(definition.id)
-            if decision and (result.status in ("fail", "warn", "manual") or
-                             decision["kind"] == "sign"):
-                result.status = "signed" if decision["kind"] == "sign" else "waived"
-                result.decision = decision
-            items.append(result)
+        items = items_with_decisions(checklist, results, decisions)
         return Report(name, _iso(run_at), verdict(items), checklist.groups, items, completed)
+
+
+def items_with_decisions(checklist: Checklist, results: dict,
+                         decisions: list[dict]) -> list[ItemResult]:
+    """Every checklist item: a run's results with the sign-offs and waivers made since.
+
+    `decisions` are decision_as_dict() rows, oldest first; the verdict of the returned items
+    is the handover's verdict now (a run's stored verdict knows no decision).
+    """
+    latest = {d["item_id"]: d for d in decisions if d["kind"] in ("sign", "waive")}
+    items = []
+    for definition in checklist.items:
+        result = ItemResult(**results[definition.id]) if definition.id in results else \
+            _evaluate(definition, None)
+        decision = latest.get(definition.id)
+        if decision and (result.status in ("fail", "warn", "manual") or
+                         decision["kind"] == "sign"):
+            result.status = "signed" if decision["kind"] == "sign" else "waived"
+            result.decision = decision
+        items.append(result)
+    return items
 
 
 def _evaluate(item, context: Context | None) -> ItemResult:
@@ -243,17 +317,26 @@ def _evaluate(item, context: Context | None) -> ItemResult:
                       detail, item.fix)
 
 
-def _required(value: str, option: str, what: str) -> str:
+def _required(value: str, option: str, what: str, limit: int = NAME_LIMIT) -> str:
     if not value or not value.strip():
         raise InvalidInputError(f"Say {what}.", f"pass {option} \"…\"", code="missing_" +
                                 option.strip("-"))
-    return value.strip()
+    return _limited(value, option, limit)
+
+
+def _limited(value: str, option: str, limit: int) -> str:
+    """The value without surrounding blanks; refused when longer than `limit` characters."""
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise InvalidInputError(f"That is {len(value)} characters; at most {limit} fit.",
+                                f"shorten {option}", code="too_long_" + option.strip("-"))
+    return value
 
 
 def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
-def _decision(row: HandoverDecision) -> dict:
+def decision_as_dict(row: HandoverDecision) -> dict:
     return {"item_id": row.item_id, "kind": row.kind, "by": row.by, "note": row.note,
             "at": _iso(row.at)}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -18,32 +20,29 @@ from handoff.storage import Intake
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "intake.schema.json"
 MAX_INTAKE_BYTES = 64 * 1024
 
-# The questions `handoff intake` asks, in order: (path, question).
-QUESTIONS: list[tuple[str, str]] = [
-    ("language", "Handbook language (en, vi, zh)"),
-    ("handover_date", "Handover date (YYYY-MM-DD)"),
-    ("client.name", "Client: organisation name"),
-    ("client.contact", "Client: contact person"),
-    ("client.email", "Client: e-mail"),
-    ("client.login", "Client: their WordPress login (the handbook follows their menu)"),
-    ("developer.name", "Developer: your business name"),
-    ("developer.contact", "Developer: contact person"),
-    ("developer.email", "Developer: support e-mail"),
-    ("developer.phone", "Developer: phone"),
-    ("developer.website", "Developer: website"),
-    ("support.hours", "Support hours (e.g. Mon–Fri 9:00–17:00)"),
-    ("support.response_time", "Response time (e.g. one working day)"),
-    ("support.channel", "How the client asks for help (e.g. e-mail)"),
-    ("responsibilities.client", "What the client does (separate with ;)"),
-    ("responsibilities.developer", "What the developer does (separate with ;)"),
-    ("changes.out_of_scope", "How changes outside the agreed scope are priced"),
-    ("changes.hourly_rate", "Hourly rate"),
-    ("backups.frequency", "Backups: how often"),
-    ("backups.retention", "Backups: kept for"),
-    ("backups.where", "Backups: stored where"),
-    ("updates.policy", "Update policy"),
-]
-LIST_FIELDS = {"responsibilities.client", "responsibilities.developer"}
+
+@dataclass(frozen=True)
+class IntakeField:
+    """One answer of the intake as the schema describes it: what the form and the CLI ask."""
+
+    path: str  # dotted, as get_path/set_path take it: "developer.email"
+    label: str
+    hint: str = ""
+    kind: str = "text"  # text, textarea, email, url, tel, date, choice or list
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) of a choice
+    max_length: int | None = None
+    max_items: int | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeGroup:
+    """Answers that belong together (the schema's objects; its top-level answers as one)."""
+
+    key: str
+    title: str
+    description: str
+    fields: tuple[IntakeField, ...]
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -61,22 +60,126 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
-def intake_problems(answers: object) -> list[str]:
-    """Every problem of an intake as 'path: message'; [] when valid."""
+def intake_schema() -> dict:
+    """The intake's JSON Schema (backend/handoff/intake.schema.json)."""
+    return _validator().schema
+
+
+@cache
+def intake_groups() -> tuple[IntakeGroup, ...]:
+    """The intake's questions in the schema's order, grouped, with labels and hints."""
+    schema = _validator().schema
+    general = schema.get("x-general", {})
+    groups, loose = [], []
+    for key, node in schema["properties"].items():
+        if node.get("type") == "object":
+            required = set(node.get("required", []))
+            fields = tuple(_field(f"{key}.{name}", child, name in required)
+                           for name, child in node["properties"].items())
+            groups.append(IntakeGroup(key, node.get("title", key),
+                                      node.get("description", ""), fields))
+        else:
+            loose.append(_field(key, node, key in schema.get("required", [])))
+    first = IntakeGroup("", general.get("title", "General"), general.get("description", ""),
+                        tuple(loose))
+    return (first, *groups) if loose else tuple(groups)
+
+
+def intake_fields() -> list[IntakeField]:
+    """Every question of the intake, in order."""
+    return [field for group in intake_groups() for field in group.fields]
+
+
+def _field(path: str, node: dict, required: bool) -> IntakeField:
+    items = node.get("items", {})
+    labels = node.get("x-labels", {})
+    if "enum" in node:
+        kind = "choice"
+    elif node.get("type") == "array":
+        kind = "list"
+    else:
+        kind = node.get("x-input") or {"email": "email", "uri": "url", "date": "date"}.get(
+            node.get("format", ""), "text")
+    return IntakeField(
+        path=path, label=node.get("title", path.rsplit(".", 1)[-1]),
+        hint=node.get("description", ""), kind=kind,
+        choices=tuple((value, labels.get(value, value)) for value in node.get("enum", [])),
+        max_length=node.get("maxLength", items.get("maxLength")),
+        max_items=node.get("maxItems"), required=required)
+
+
+def field_of(path: str) -> str | None:
+    """The intake field an error path belongs to ("responsibilities.client.2" → its list)."""
+    known = {field.path for field in intake_fields()}
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return None
+
+
+def answers_from_fields(values: dict[str, object]) -> dict:
+    """Answers from one value per question (lists as lists); blanks are left out.
+
+    Values are trimmed, empty lines of lists dropped; nothing is validated here, so the
+    answers keep what was entered for intake_errors() to judge.
+    """
+    answers: dict = {}
+    for field in intake_fields():
+        value = values.get(field.path)
+        if field.kind == "list":
+            value = [str(item).strip() for item in value or [] if str(item).strip()] \
+                if isinstance(value, list | tuple) else value
+        elif isinstance(value, str):
+            value = value.strip()
+        answers = set_path(answers, field.path, value)
+    return answers
+
+
+def intake_errors(answers: object) -> dict[str, str]:
+    """The first problem at each place of an intake, keyed by dotted path ("" for the whole).
+
+    Empty when the intake is valid. Messages read after the field's label: "must be an
+    e-mail address".
+    """
+    found: dict[str, str] = {}
+    for path, message in _problems(answers):
+        found.setdefault(path, message)
+    return found
+
+
+def _problems(answers: object) -> list[tuple[str, str]]:
     errors = sorted(_validator().iter_errors(answers), key=lambda e: list(map(str, e.path)))
     found = []
     for error in errors:
-        path = "/".join(map(str, error.path)) or "(intake)"
-        message = error.message
-        if isinstance(error.schema, dict) and "x-error" in error.schema:
-            message = f"{error.instance!r} {error.schema['x-error']}"
-        found.append(f"{path}: {message}")
+        found.append((".".join(map(str, error.path)), _message(error)))
     if isinstance(answers, dict) and isinstance(answers.get("handover_date"), str):
         try:
             date.fromisoformat(answers["handover_date"])
         except ValueError:
-            found.append(f"handover_date: {answers['handover_date']!r} is not a real date")
+            found.append(("handover_date",
+                          f"{answers['handover_date']!r} is not a real date"))
     return found
+
+
+def _message(error) -> str:
+    """The validator's complaint in words a person reads next to a field."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if "x-error" in schema:
+        return f"{error.instance!r} {schema['x-error']}"
+    if error.validator == "maxLength":  # never repeat a long text back
+        return f"is too long: at most {error.validator_value} characters"
+    if error.validator == "maxItems":
+        return f"has too many lines: at most {error.validator_value}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of " + ", ".join(map(str, error.validator_value))
+    return error.message
+
+
+def intake_problems(answers: object) -> list[str]:
+    """Every problem of an intake as 'path: message'; [] when valid."""
+    return [f"{path.replace('.', '/') or '(intake)'}: {message}"
+            for path, message in _problems(answers)]
 
 
 def parse_intake(text: str | bytes, source: str = "the intake") -> dict:
@@ -147,14 +250,25 @@ class Intakes:
 
     def save(self, name: str, answers: dict) -> dict:
         """Replace the site's answers after validating them; nothing changes if invalid."""
-        problems = intake_problems(answers)
-        if problems:
-            raise InvalidInputError(f"The intake has a problem: {problems[0]}.",
-                                    "correct the answer and try again", code="invalid_intake")
-        site = self.sites.get(name)
-        with self.sites.store.session() as session:
-            row = session.get(Intake, site.id) or Intake(site_id=site.id)
-            row.data = json.dumps(answers, ensure_ascii=False, sort_keys=True)
-            row.updated_at = datetime.now(UTC)
-            session.add(row)
+        with self.sites.audit.change("intake.save", name, f"save the intake of {name}") \
+                as change:
+            problems = intake_problems(answers)
+            if problems:
+                raise InvalidInputError(f"The intake has a problem: {problems[0]}.",
+                                        "correct the answer and try again",
+                                        code="invalid_intake")
+            site = self.sites.get(name)
+            with self.sites.store.session() as session:
+                row = session.get(Intake, site.id) or Intake(site_id=site.id)
+                row.data = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
+                change.done(f"Saved the intake of {name}.", fields=_count_fields(answers),
+                            sha256=hashlib.sha256(row.data.encode()).hexdigest())
+                change.save_in(session)
         return answers
+
+
+def _count_fields(answers: dict) -> int:
+    """How many answers an intake holds (leaves of the document)."""
+    return sum(_count_fields(v) if isinstance(v, dict) else 1 for v in answers.values())

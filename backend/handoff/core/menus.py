@@ -6,12 +6,10 @@ the plugin's API.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from handoff.core.bulk import Outcome, for_each_site
 from handoff.core.menu_preview import (
     Change,
     DriftItem,
@@ -117,8 +115,13 @@ class Menus:
         """The menu a role or user of the site will see with the profile."""
         return preview(profile, self._inventory(name), role=role, user=user)
 
-    def plan(self, name: str, profile: dict, *, fresh: bool = False) -> PushPlan:
-        """What pushing the profile to the site would change, role by role."""
+    def plan(self, name: str, profile: dict, *, fresh: bool = False,
+             applied: dict | None = None) -> PushPlan:
+        """What pushing the profile to the site would change, role by role.
+
+        Changes are counted from the menu each role has without any profile, or, given
+        `applied` (the profile the site has now), from the menu that one gives them.
+        """
         inventory = self._inventory(name, fresh)
         check(profile, inventory, source=f"the profile (for site {name!r})")
         menu = inventory["admin_menu"]
@@ -127,16 +130,21 @@ class Menus:
             if role == "handoff_bridge":
                 continue
             after, restricted = preview(profile, inventory, role=role)
-            roles.append(RolePlan(role, restricted,
-                                  menu_changes(menu["by_role"][role], after)))
+            before = preview(applied, inventory, role=role)[0] if applied \
+                else menu["by_role"][role]
+            roles.append(RolePlan(role, restricted, menu_changes(before, after)))
         return PushPlan(name, roles, denied(profile, menu["full"]),
                         missing(profile, menu), drift(profile, targeted_tree(profile, inventory)))
 
-    def status(self, name: str) -> MenuStatus:
-        """The profile on the site now, with drift against its current menu (syncs first)."""
+    def status(self, name: str, *, fresh: bool = True) -> MenuStatus:
+        """The profile on the site now, with drift against its current menu.
+
+        Syncs first, unless `fresh` is False: then drift is counted against the stored
+        inventory and the site is asked only for its profile (one request).
+        """
         site, client = self.sites.client(name)
         record = client.menu_profile()
-        inventory = self.sites.sync(name)
+        inventory = self.sites.sync(name) if fresh else self._inventory(name)
         profile = record.get("profile") or {}
         version, digest = int(record.get("version", 0)), str(record.get("hash", ""))
         self.sites.record_menu(name, version, digest, str(profile.get("name", "")),
@@ -154,51 +162,79 @@ class Menus:
     # -- changing --------------------------------------------------------------------------
 
     def push(self, name: str, profile: dict, *, expect_version: int | None = None,
-             force: bool = False, site: Site | None = None) -> PushResult:
+             force: bool = False, site: Site | None = None,
+             idempotency_key: str | None = None) -> PushResult:
         """Apply the profile to the site; nothing changes unless the site accepts all of it.
 
         Replaces the version the site has now (read first), or `expect_version` when given
         — a change made on the site since then is refused (VersionConflict), never lost.
         An identical profile already on the site is left alone unless `force` (nothing is
         written, so it is not checked again: a re-push to a fleet costs one read per site).
+        The write carries `idempotency_key` (default: a new one per call): sent again, it
+        gets the site's first answer and is not applied twice.
         """
-        site, client = self.sites.client(name, site)
-        current = client.menu_profile()
-        version = int(current.get("version", 0))
-        digest = profile_hash(profile)
-        if not force and current.get("hash") == digest and expect_version in (None, version):
-            if (site.menu_version, site.menu_hash) != (version, digest):
-                self.sites.record_menu(name, version, digest, profile["name"], pushed=False)
-            return PushResult(name, version, digest, unchanged=True)
-        inventory = self._inventory(name)
-        check(profile, inventory, source=f"the profile (for site {name!r})")
-        warnings = push_warnings(profile, inventory)
-        answer = client.put_menu_profile(
-            profile, version if expect_version is None else expect_version)
-        result = PushResult(name, int(answer["version"]), str(answer["hash"]),
-                            warnings=warnings + _messages(answer.get("warnings", [])))
-        if result.hash != digest:
-            result.warnings.append("the site stored a profile whose hash differs from the one "
-                                   "sent; run `handoff menu status` to compare")
-        self.sites.record_menu(name, result.version, result.hash, profile["name"], pushed=True)
-        return result
+        label = profile.get("name", "")
+        with self.sites.audit.change("menu.push", name, f"push menu profile {label!r} to "
+                                     f"{name}", profile=label, force=force) as change:
+            site, client = self.sites.client(name, site)
+            current = client.menu_profile()
+            version = int(current.get("version", 0))
+            digest = profile_hash(profile)
+            change.data.update(replaces=version, hash=digest)
+            if not force and current.get("hash") == digest and \
+                    expect_version in (None, version):
+                change.done(f"Menu profile {label!r} was already on {name} as version "
+                            f"{version}; nothing was written.", unchanged=True, version=version)
+                if (site.menu_version, site.menu_hash) != (version, digest):
+                    self.sites.record_menu(name, version, digest, label, pushed=False,
+                                           change=change)
+                return PushResult(name, version, digest, unchanged=True)
+            inventory = self._inventory(name)
+            check(profile, inventory, source=f"the profile (for site {name!r})")
+            warnings = push_warnings(profile, inventory)
+            keyed = {"idempotency_key": idempotency_key} if idempotency_key else {}
+            answer = client.put_menu_profile(
+                profile, version if expect_version is None else expect_version, **keyed)
+            result = PushResult(name, int(answer["version"]), str(answer["hash"]),
+                                warnings=warnings + _messages(answer.get("warnings", [])))
+            if result.hash != digest:
+                result.warnings.append("the site stored a profile whose hash differs from the "
+                                       "one sent; run `handoff menu status` to compare")
+            change.done(f"Pushed menu profile {label!r} to {name} as version "
+                        f"{result.version}.", version=result.version, stored_hash=result.hash,
+                        warnings=len(result.warnings))
+            self.sites.record_menu(name, result.version, result.hash, label, pushed=True,
+                                   change=change, drift_count=len(
+                                       drift(profile, targeted_tree(profile, inventory))))
+            return result
 
     def rollback(self, name: str, to_version: int = 0) -> PushResult:
         """Put an earlier version back (0: the one before the current), as a new version."""
-        _, client = self.sites.client(name)
-        current = int(client.menu_profile().get("version", 0))
-        answer = client.rollback_menu_profile(to_version, current)
-        self.sites.record_menu(name, int(answer["version"]), str(answer["hash"]),
-                               str(answer.get("name", "")), pushed=True)
-        return PushResult(name, int(answer["version"]), str(answer["hash"]))
+        target = f"version {to_version}" if to_version else "the previous version"
+        with self.sites.audit.change("menu.rollback", name, f"roll the menu profile of {name} "
+                                     f"back to {target}", to_version=to_version) as change:
+            _, client = self.sites.client(name)
+            current = int(client.menu_profile().get("version", 0))
+            answer = client.rollback_menu_profile(to_version, current)
+            version, digest = int(answer["version"]), str(answer["hash"])
+            change.done(f"Rolled the menu profile of {name} back to {target} (now version "
+                        f"{version}).", replaces=current, version=version, hash=digest)
+            self.sites.record_menu(name, version, digest, str(answer.get("name", "")),
+                                   pushed=True, change=change)
+            return PushResult(name, version, digest)
 
     def remove(self, name: str) -> PushResult:
         """Take the profile off the site: everyone sees the full menu again."""
-        _, client = self.sites.client(name)
-        current = int(client.menu_profile().get("version", 0))
-        answer = client.delete_menu_profile(current)
-        self.sites.record_menu(name, int(answer.get("version", current)), "", "", pushed=True)
-        return PushResult(name, int(answer.get("version", current)), "")
+        with self.sites.audit.change("menu.remove", name,
+                                     f"remove the menu profile from {name}") as change:
+            _, client = self.sites.client(name)
+            current = int(client.menu_profile().get("version", 0))
+            answer = client.delete_menu_profile(current)
+            version = int(answer.get("version", current))
+            change.done(f"Removed the menu profile from {name}; everyone sees the full menu.",
+                        replaces=current, version=version)
+            self.sites.record_menu(name, version, "", "", pushed=True, change=change)
+            return PushResult(name, version, "")
 
     def push_many(self, names: list[str], profile: dict, *, concurrency: int = 8,
                   per_host: int = 2, force: bool = False,
@@ -210,27 +246,20 @@ class Menus:
         """
         wanted = set(names)
         stored = {site.name: site for site in self.sites.list() if site.name in wanted}
-        hosts = {name: urlsplit(site.url).hostname or site.url for name, site in stored.items()}
-        limits: dict[str, threading.BoundedSemaphore] = {}
-        lock = threading.Lock()
 
-        def limit(host: str) -> threading.BoundedSemaphore:
-            with lock:
-                return limits.setdefault(host, threading.BoundedSemaphore(max(1, per_host)))
-
-        def one(name: str) -> SiteOutcome:
-            try:
-                with limit(hosts.get(name, name)):
-                    outcome = SiteOutcome(name, result=self.push(
-                        name, profile, force=force, site=stored.get(name)))
-            except HandoffError as error:
-                outcome = SiteOutcome(name, error=error)
+        def done(outcome: Outcome) -> None:
             if on_done is not None:
-                on_done(outcome)
-            return outcome
+                on_done(_site_outcome(outcome))
 
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            return list(pool.map(one, names))
+        outcomes = for_each_site(
+            {name: stored.get(name) for name in names},
+            lambda name, site: self.push(name, profile, force=force, site=site),
+            concurrency=concurrency, per_host=per_host, on_done=done)
+        return [_site_outcome(outcome) for outcome in outcomes]
+
+
+def _site_outcome(outcome: Outcome) -> SiteOutcome:
+    return SiteOutcome(outcome.site, result=outcome.value, error=outcome.error)
 
 
 def push_warnings(profile: dict, inventory: dict) -> list[str]:

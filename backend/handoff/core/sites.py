@@ -12,18 +12,25 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from handoff.core.audit import Audit, Change
 from handoff.core.inventory import schema_errors
+from handoff.core.menu_preview import drift, targeted_tree
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
 from handoff.storage import InventorySnapshot, Site, SiteTag, Store, Vault
 from handoff.wordpress import BridgeError, ConnectionKey, open_client, parse_connection_key
 from handoff.wordpress.client import TRANSPORTS, WordPressClient
 from handoff.wordpress.diagnose import Diagnosis, diagnose
 from handoff.wordpress.http import Timeouts, make_session
+from handoff.wordpress.retry import Retries
+
+if TYPE_CHECKING:
+    from handoff.core.site_list import SitePage, SiteQuery, SiteSummary
 
 SNAPSHOTS_KEPT = 20
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -81,9 +88,12 @@ class Sites:
     """The connected sites, their credentials and inventories."""
 
     def __init__(self, store: Store, vault: Vault, *, timeouts: Timeouts | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, audit: Audit | None = None,
+                 retries: Retries | None = None) -> None:
         self.store, self.vault = store, vault
+        self.audit = audit or Audit(store)
         self.timeouts = timeouts or Timeouts()
+        self.retries = retries or Retries()  # network failures, 429 and 5xx are tried again
         self.clock = clock
         self._local = threading.local()  # one HTTP session per thread: connections reused
 
@@ -100,6 +110,21 @@ class Sites:
     def get(self, name: str) -> Site:
         with self.store.session() as session:
             return self._get(session, name)
+
+    def page(self, query: SiteQuery) -> SitePage:
+        """One page of the sites list (filtered and paginated in SQL), with what it shows."""
+        from handoff.core.site_list import list_page  # it reads handovers, which need sites
+        return list_page(self.store, query)
+
+    def summary(self, name: str) -> SiteSummary:
+        """One site as the sites list shows it (with its handbook and handover state)."""
+        from handoff.core.site_list import summary
+        return summary(self.store, self.get(name))
+
+    def tags_in_use(self) -> list[str]:
+        """Every tag some site has, sorted."""
+        with self.store.session() as session:
+            return list(session.scalars(select(SiteTag.tag).distinct().order_by(SiteTag.tag)))
 
     def select(self, names: list[str] | None = None, tag: str | None = None,
                every: bool = False) -> list[Site]:
@@ -124,32 +149,49 @@ class Sites:
 
     def tag(self, name: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:
         """Add and remove tags of a site; return its tags."""
-        adding = [normalize_tag(tag) for tag in add]
-        removing = {normalize_tag(tag) for tag in remove}
-        with self.store.session() as session:
-            site = self._get(session, name)
-            current = {row.tag: row for row in site.tag_rows}
-            for tag in removing & current.keys():
-                site.tag_rows.remove(current[tag])
-            for tag in adding:
-                if tag not in current and tag not in removing:
-                    site.tag_rows.append(SiteTag(tag=tag))
-                    current[tag] = site.tag_rows[-1]
-            session.flush()
-            return sorted(row.tag for row in site.tag_rows)
+        with self.audit.change("site.tag", name, f"change the tags of {name}",
+                               added=list(add), removed=list(remove)) as change:
+            adding = [normalize_tag(tag) for tag in add]
+            removing = {normalize_tag(tag) for tag in remove}
+            with self.store.session() as session:
+                site = self._get(session, name)
+                current = {row.tag: row for row in site.tag_rows}
+                for tag in removing & current.keys():
+                    site.tag_rows.remove(current[tag])
+                for tag in adding:
+                    if tag not in current and tag not in removing:
+                        site.tag_rows.append(SiteTag(tag=tag))
+                        current[tag] = site.tag_rows[-1]
+                session.flush()
+                tags = sorted(row.tag for row in site.tag_rows)
+                change.done(f"Tags of {name}: {', '.join(tags) or 'none'}.", tags=tags)
+                change.save_in(session)
+                return tags
 
-    def record_handbook_page(self, name: str, page_id: int) -> None:
+    def record_handbook_page(self, name: str, page_id: int,
+                             change: Change | None = None) -> None:
         with self.store.session() as session:
             self._get(session, name).handbook_page_id = page_id
+            if change is not None:
+                change.save_in(session)
 
     def record_menu(self, name: str, version: int, digest: str, profile_name: str,
-                    pushed: bool) -> None:
-        """Remember the menu profile the site has (after push, rollback or status)."""
+                    pushed: bool, change: Change | None = None,
+                    drift_count: int | None = None) -> None:
+        """Remember the menu profile the site has (after push, rollback or status).
+
+        `change`, when given, is recorded in the audit log in the same transaction. Another
+        profile makes the stored drift unknown (None) unless `drift_count` says it.
+        """
         with self.store.session() as session:
             site = self._get(session, name)
+            if digest != site.menu_hash or drift_count is not None:
+                site.menu_drift = drift_count
             site.menu_version, site.menu_hash, site.menu_name = version, digest, profile_name
             if pushed:
                 site.menu_pushed_at = self.clock()
+            if change is not None:
+                change.save_in(session)
 
     def latest_inventory(self, name: str) -> dict | None:
         """Return the newest stored inventory of a site, or None before the first sync."""
@@ -166,10 +208,15 @@ class Sites:
         if not hasattr(self._local, "session"):
             self._local.session = make_session(verify=True)
         return site, open_client(self.key_for(site), site.transport, self.timeouts,
-                                 session=self._local.session)
+                                 session=self._local.session, retries=self.retries)
 
     def key_for(self, site: Site) -> ConnectionKey:
         """Return the site's credentials, decrypted, for a transport."""
+        if not site.secret:  # imported from another store: passwords never travel
+            raise HandoffError(f"'{site.name}' has no connection password in this store "
+                               "(it was imported).", f"reconnect it: handoff site add "
+                               f"{site.url} --key KEY (a new key from Settings → Handoff → "
+                               "Connect on the site)", code="not_connected")
         return ConnectionKey(url=site.url, rest=site.rest_url, xmlrpc=site.xmlrpc_url,
                              user=site.username, password=self.vault.decrypt(site.secret),
                              env=site.environment_type)
@@ -179,22 +226,31 @@ class Sites:
     def add(self, key_text: str, url: str | None = None, *, name: str | None = None,
             transport: str | None = None, replace: bool = False) -> AddResult:
         """Connect a site by its connection key; the store changes only if the site works."""
-        validate_transport(transport)
-        key = parse_connection_key(key_text)
-        if url and normalize_url(url) != normalize_url(key.url):
-            raise BridgeError("url_mismatch", url=url, detail=key.url)
-        existing = self._find_by_url(key.url)
-        name = self._choose_name(name, key.url, existing, replace)
-        diagnosis = diagnose(key, timeouts=self.timeouts, force=transport)
-        _raise_unless_ok(diagnosis)
-        with self.store.session() as session:
-            site = session.get(Site, existing.id) if existing else Site(created_at=self.clock())
-            _apply_key(site, key, self.vault)
-            site.name = name
-            site.transport_forced = transport is not None
-            self._record_check(site, diagnosis)
-            session.add(site)
-        return AddResult(site, diagnosis)
+        with self.audit.change("site.add", name or "", f"connect {url or 'a site'}",
+                               url=url or "", transport=transport or "auto") as change:
+            validate_transport(transport)
+            key = parse_connection_key(key_text)
+            if url and normalize_url(url) != normalize_url(key.url):
+                raise BridgeError("url_mismatch", url=url, detail=key.url)
+            change.data["url"] = key.url
+            existing = self._find_by_url(key.url)
+            change.site = name or (existing.name if existing else "")
+            name = change.site = self._choose_name(name, key.url, existing, replace)
+            diagnosis = diagnose(key, timeouts=self.timeouts, force=transport)
+            _raise_unless_ok(diagnosis)
+            with self.store.session() as session:
+                site = session.get(Site, existing.id) if existing else \
+                    Site(created_at=self.clock())
+                _apply_key(site, key, self.vault)
+                site.name = name
+                site.transport_forced = transport is not None
+                self._record_check(site, diagnosis)
+                session.add(site)
+                change.done(f"{'Reconnected' if existing else 'Connected'} {name} ({key.url}) "
+                            f"over {site.transport}.", transport=site.transport,
+                            reconnected=existing is not None)
+                change.save_in(session)
+            return AddResult(site, diagnosis)
 
     def check(self, name: str, transport: str | None = None) -> Diagnosis:
         """Diagnose a stored site, remember the health and the transport that works."""
@@ -210,22 +266,32 @@ class Sites:
         return diagnosis
 
     def sync(self, name: str) -> dict:
-        """Fetch the site's inventory, validate it, store it, and return it."""
+        """Fetch the site's inventory, validate it, store it, and return it.
+
+        The site's menu profile is read too, to keep how many menu items it does not name
+        (its drift) on the site's record for the sites list.
+        """
         site = self.get(name)
-        client = open_client(self.key_for(site), site.transport, self.timeouts)
+        client = open_client(self.key_for(site), site.transport, self.timeouts,
+                             retries=self.retries)
         status = client.status()
         inventory = client.inventory(status)
         problems = schema_errors(inventory)
         if problems:
             raise BridgeError("bad_response", url=site.url,
                               detail="the inventory does not match the schema: " + problems[0])
-        self._store_snapshot(name, inventory, status)
+        self._store_snapshot(name, inventory, status, _drift_count(client, inventory))
         return inventory
 
     def remove(self, name: str) -> None:
         """Forget a site and everything stored about it."""
-        with self.store.session() as session:
-            session.delete(self._get(session, name))
+        with self.audit.change("site.remove", name, f"remove {name}") as change, \
+                self.store.session() as session:
+            site = self._get(session, name)
+            session.delete(site)
+            change.done(f"Removed {name} ({site.url}) and everything stored about it.",
+                        url=site.url)
+            change.save_in(session)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -244,7 +310,7 @@ class Sites:
 
     def _choose_name(self, name: str | None, url: str, existing: Site | None,
                      replace: bool) -> str:
-        if existing and not replace:
+        if existing and existing.secret and not replace:
             raise InvalidInputError(f"{url} is already connected as '{existing.name}'.",
                                     "add --replace to store the new key for it",
                                     code="duplicate_site")
@@ -275,7 +341,8 @@ class Sites:
             site.transport = diagnosis.transport
             _apply_status(site, diagnosis.status)
 
-    def _store_snapshot(self, name: str, inventory: dict, status: dict) -> None:
+    def _store_snapshot(self, name: str, inventory: dict, status: dict,
+                        drift_count: int | None) -> None:
         data = json.dumps(inventory, sort_keys=True, ensure_ascii=False)
         with self.store.session() as session:
             site = self._get(session, name)
@@ -283,6 +350,7 @@ class Sites:
             session.add(InventorySnapshot(site_id=site.id, taken_at=now, data=data,
                                           sha256=hashlib.sha256(data.encode()).hexdigest()))
             site.last_sync_at = now
+            site.menu_drift = drift_count
             _apply_status(site, status)
             session.flush()
             _prune_snapshots(session, site.id)
@@ -298,6 +366,19 @@ def _apply_status(site: Site, status: dict) -> None:
     site.wordpress_version = str(status.get("wordpress_version", site.wordpress_version))
     site.plugin_version = str(status.get("plugin_version", site.plugin_version))
     site.php_version = str(status.get("php_version", site.php_version))
+
+
+def _drift_count(client: WordPressClient, inventory: dict) -> int | None:
+    """Menu items the site's profile does not name; None without a profile."""
+    try:
+        profile = client.menu_profile().get("profile") or None
+    except HandoffError:
+        # The inventory is read and worth keeping; the drift stays unknown until a sync
+        # whose profile read works (the menu commands report that error themselves).
+        return None
+    if profile is None:
+        return None
+    return len(drift(profile, targeted_tree(profile, inventory)))
 
 
 def _prune_snapshots(session, site_id: int) -> None:

@@ -17,7 +17,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from handoff.errors import InvalidInputError
-from handoff.handbook.context import ClientMenu, Gaps, ScreenUnavailable, template_globals
+from handoff.handbook.context import (
+    ClientMenu,
+    Gaps,
+    ScreenUnavailable,
+    as_text,
+    template_globals,
+)
 from handoff.handbook.templates import TemplateError, TemplateFile, TemplateSet
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -44,6 +50,7 @@ class Handbook:
     dropped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blanks: list[str] = field(default_factory=list)
+    blank_fields: dict[str, str] = field(default_factory=dict)  # blank -> intake path
 
     def markdown(self) -> str:
         parts = [f"# {self.title}", ""]
@@ -135,6 +142,7 @@ def build_handbook(given: BuildInput) -> Handbook:
             "run `handoff intake SITE` to answer them, or build with --allow-blanks to print "
             "visible blanks", code="intake_incomplete")
     book.blanks = list(gaps.missing)
+    book.blank_fields = dict(gaps.fields)
     site_name = given.inventory.get("site", {}).get("name", "")
     book.title = _fmt(strings.get("handbook_title", "{site} — Site Handbook"), site=site_name)
     book.cover_lines = _cover(strings, given, site_name)
@@ -144,9 +152,14 @@ def build_handbook(given: BuildInput) -> Handbook:
 def _environment(names: dict) -> SandboxedEnvironment:
     environment = SandboxedEnvironment(
         loader=FunctionLoader(lambda name: None), autoescape=True, undefined=ChainableUndefined,
-        keep_trailing_newline=True)
+        keep_trailing_newline=True, finalize=_as_text_if_str)
     environment.globals.update(names)
     return environment
+
+
+def _as_text_if_str(value: object) -> object:
+    """Every {{ value }} that is text prints as text, never as Markdown links or attributes."""
+    return as_text(value) if isinstance(value, str) else value
 
 
 def _render(environment: SandboxedEnvironment, template: TemplateFile) -> str:
@@ -244,7 +257,7 @@ def _post_type_chapters(names: dict, menu: ClientMenu, strings: dict) -> list[Ch
         slug = f"edit.php?post_type={post_type['name']}"
         if menu.find(slug) is None:
             continue
-        label = escape(post_type["label"])  # site data: never read as markup
+        label = as_text(post_type["label"])  # site data: never read as markup
         lines = [_fmt(strings.get("post_type_intro", "{label} ({count})"), label=label,
                       count=int(post_type.get("count", 0)))]
         add_new = f"post-new.php?post_type={post_type['name']}"
@@ -277,7 +290,7 @@ def _extras_chapter(environment, templates: TemplateSet, menu: ClientMenu, names
 
 def _appendix(inventory: dict, strings: dict) -> Chapter:
     def row(*cells) -> str:
-        return "| " + " | ".join(str(escape(cell)).replace("|", "\\|") for cell in cells) + " |"
+        return "| " + " | ".join(str(as_text(cell)).replace("|", "\\|") for cell in cells) + " |"
     yes, no = strings.get("active", "Active"), strings.get("inactive", "Inactive")
     lines = [row(strings.get("plugin", "Plugin"), strings.get("version", "Version"), yes),
              "|---|---|---|"]

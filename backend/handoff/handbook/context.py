@@ -8,6 +8,17 @@ from markupsafe import Markup, escape
 
 from handoff.core.menu_preview import merged_tree, preview, user_roles
 
+# Markdown syntax that turns text into links, images or attributes: `[x](javascript:…)`,
+# `{: onclick=… }`. Escaped in data so an answer or a site's label stays text.
+_MARKDOWN_ACTIVE = str.maketrans({char: "\\" + char for char in "\\[]{}"})
+
+
+def as_text(value: object) -> Markup:
+    """Data (intake answers, site labels) as literal text in a Markdown template."""
+    if isinstance(value, Markup):
+        return value
+    return escape(str(value).translate(_MARKDOWN_ACTIVE))
+
 
 class ScreenUnavailable(Exception):
     """A template named a screen the client cannot open."""
@@ -61,11 +72,15 @@ class Gaps:
     """Intake answers the templates needed but did not get."""
 
     missing: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # missing answer -> intake path
     allow: bool = False
 
-    def blank(self, what: str) -> Markup:
+    def blank(self, what: str, answer: str | None = None) -> Markup:
+        """A visible blank for `what`; `answer` names the intake field that fills it."""
         if what not in self.missing:
             self.missing.append(what)
+        if answer:
+            self.fields[what] = str(answer)
         return Markup("**[") + escape(self.marker.format(what=what)) + Markup("]**")
 
     marker: str = "to be completed: {what}"
