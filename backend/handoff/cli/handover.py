@@ -12,8 +12,17 @@ from rich.text import Text
 
 from handoff.app import Handoff
 from handoff.cli import render
+from handoff.cli.bulk import (
+    concurrency_option,
+    in_process_option,
+    items_table,
+    per_host_option,
+    report_job_end,
+    run_job,
+)
 from handoff.core.handovers import BLOCKED, READY, Report
-from handoff.handover.render import FORMATS, letter, to_html, write_report
+from handoff.errors import InvalidInputError
+from handoff.handover.render import FORMATS, LETTER_FORMATS
 
 pass_app = click.make_pass_decorator(Handoff)
 STATUS_STYLE = {"pass": "green", "signed": "green", "waived": "cyan", "warn": "yellow",
@@ -54,24 +63,57 @@ def handover() -> None:
 
 
 @handover.command("check")
-@click.argument("site")
+@click.argument("sites", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every connected site.")
+@click.option("--tag", help="Every site with this tag.")
 @CHECKLIST
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@concurrency_option
+@per_host_option
+@in_process_option
 @pass_app
-def check(app: Handoff, site: str, checklist: Path | None, as_json: bool) -> None:
+def check(app: Handoff, sites: tuple[str, ...], every: bool, tag: str | None,
+          checklist: Path | None, as_json: bool, concurrency: int, per_host: int,
+          in_process: bool) -> None:
     """Run every automatic check now; show the verdict.
 
-    Checks SITE against every automatic item and shows the checklist grouped by area.
+    Checks SITES (or --all / --tag) against every automatic item. One site: the
+    checklist grouped by area. Several: a job (queued for `handoff worker` when
+    HANDOFF_REDIS_URL is set) with a progress bar, then each site's verdict.
 
-    Exits 0 when Ready, 1 when Needs attention, 6 when Blocked.
+    Exits 0 when Ready, 1 when Needs attention (or a site could not be checked), 6 when
+    Blocked — for several sites, the worst of them.
     """
-    report = app.handovers.check(site, checklist)
+    chosen = app.sites.select(list(sites), tag, every)
+    if len(chosen) > 1 or every or tag is not None:
+        if checklist is not None:
+            raise InvalidInputError("--checklist works with one site only.",
+                                    "check one site with it, or leave it out",
+                                    code="checklist_many")
+        _check_many(app, [s.name for s in chosen], as_json, concurrency, per_host,
+                    in_process)
+        return
+    report = app.handovers.check(chosen[0].name, checklist)
     console = _console()
     if as_json:
         render.print_json(console, report.as_dict())
     else:
         console.print(report_view(report))
     sys.exit({READY: 0, BLOCKED: 6}.get(report.verdict, 1))
+
+
+def _check_many(app: Handoff, names: list[str], as_json: bool, concurrency: int,
+                per_host: int, in_process: bool) -> None:
+    view = run_job(app, "handover.check", {"concurrency": concurrency, "per_host": per_host},
+                   names, verb="Checking", in_process=in_process)
+    console = _console()
+    if as_json:
+        render.print_json(console, view.as_dict())
+    elif view.items:
+        console.print(items_table(view, "Verdict"))
+    report_job_end(console, view)
+    verdicts = [item["detail"].get("verdict") if item["ok"] else None for item in view.items]
+    sys.exit(6 if BLOCKED in verdicts else 0 if all(v == READY for v in verdicts) else 1)
 
 
 @handover.command("sign")
@@ -116,10 +158,12 @@ def report(app: Handoff, site: str, formats: tuple[str, ...], output: Path,
 
     Every item with its result, and every sign-off and waiver with who and when.
     """
-    result = app.handovers.latest(site, checklist)
-    name = (app.sites.latest_inventory(site) or {}).get("site", {}).get("name", site)
-    for fmt in formats or ("html",):
-        _console().print(f"Wrote {write_report(result, name, fmt, output)}")
+    documents = [app.handovers.report_file(site, fmt, checklist) for fmt in formats or ("html",)]
+    output.mkdir(parents=True, exist_ok=True)
+    for document in documents:
+        path = output / document.filename
+        path.write_bytes(document.body)
+        _console().print(f"Wrote {path}")
 
 
 @handover.command("letter")
@@ -127,11 +171,11 @@ def report(app: Handoff, site: str, formats: tuple[str, ...], output: Path,
 @click.option("--parting", is_flag=True,
               help="The respectful \"parting ways\" letter instead of the handover letter.")
 @click.option("--reason", default="", help="Parting: the short reason.")
-@click.option("--final-date", default="", help="Parting: the last day of work.")
+@click.option("--final-date", default="", help="Parting: the last day of work (YYYY-MM-DD).")
 @click.option("--refund", default="", help="Parting: what happens to prepayments.")
 @click.option("--recommend", "alternatives", multiple=True,
               help="Parting: another developer to turn to (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
+@click.option("--format", "fmt", type=click.Choice(LETTER_FORMATS), default="md",
               show_default=True, help="Markdown or HTML.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
@@ -143,18 +187,14 @@ def letter_(app: Handoff, site: str, parting: bool, reason: str, final_date: str
     With --parting: calm and grateful, a short reason, the final date, what happens to
     prepayments, other developers to turn to.
     """
-    result = app.handovers.latest(site)
-    inventory = app.sites.latest_inventory(site) or {}
-    text = letter(result, inventory.get("site", {}), app.intakes.get(site), parting=parting,
-                  reason=reason, final_date=final_date, refund=refund,
-                  alternatives=list(alternatives))
-    if fmt == "html":
-        text = to_html(text, "Letter")
+    document = app.handovers.letter_file(site, fmt=fmt, parting=parting, reason=reason,
+                                         final_date=final_date, refund=refund,
+                                         alternatives=list(alternatives))
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(document.body)
         _console().print(f"Wrote {output}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(document.body.decode())
 
 
 @handover.command("complete")
@@ -169,7 +209,7 @@ def complete(app: Handoff, site: str, by: str, disconnect: bool, yes: bool) -> N
 
     Refused while the verdict is Blocked.
     """
-    app.sites.get(site)
+    app.handovers.ready_to_complete(site, by)  # refuse before asking, not after
     if disconnect and not yes:
         click.confirm(f"Complete the handover of {site} and remove the backend's access?",
                       abort=True)
