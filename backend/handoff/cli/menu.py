@@ -8,13 +8,20 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from handoff.app import Handoff
 from handoff.cli import render, render_menu
+from handoff.cli.bulk import (
+    concurrency_option,
+    in_process_option,
+    item_error,
+    per_host_option,
+    report_job_end,
+    run_job,
+)
 from handoff.core.menu_presets import preset, preset_names
 from handoff.core.menu_profile import check, load_profile, parse_profile, problems
-from handoff.core.menus import SiteOutcome
+from handoff.core.menus import PushResult, SiteOutcome
 from handoff.errors import InvalidInputError
 
 pass_app = click.make_pass_decorator(Handoff)
@@ -166,23 +173,24 @@ def diff(app: Handoff, site: str, profile: str, as_json: bool) -> None:
 @click.argument("profile")
 @click.option("--all", "every", is_flag=True, help="Every connected site.")
 @click.option("--tag", help="Every site with this tag.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Sites worked on at once.")
-@click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="At most this many requests at once to one host.")
+@concurrency_option
+@per_host_option
 @click.option("--force", is_flag=True, help="Store it even where the site has it already.")
 @click.option("--expect-version", type=click.IntRange(0), default=None,
               help="Refuse unless the site still has this version (one site only).")
+@in_process_option
 @pass_app
 def push(app: Handoff, sites: tuple[str, ...], profile: str, every: bool, tag: str | None,
-         concurrency: int, per_host: int, force: bool, expect_version: int | None) -> None:
+         concurrency: int, per_host: int, force: bool, expect_version: int | None,
+         in_process: bool) -> None:
     """Apply PROFILE to SITES (or --all / --tag).
 
     PROFILE is a JSON file, '-' for standard input, or preset:NAME.
 
     Each site checks the profile again and refuses it whole if anything is wrong. With
-    several sites, they are pushed concurrently with a progress bar, then a table of
-    results; failed sites are listed with the command that retries just those.
+    several sites, the push is a job (queued for `handoff worker` when HANDOFF_REDIS_URL
+    is set): a progress bar, then a table of results; failed sites are listed with the
+    command that retries just those. Exits 1 when any site failed.
     """
     document = read_profile(profile)
     check(document)
@@ -196,9 +204,13 @@ def push(app: Handoff, sites: tuple[str, ...], profile: str, every: bool, tag: s
     if expect_version is not None:
         raise InvalidInputError("--expect-version works with one site only.",
                                 "push to one site, or leave it out", code="expect_version")
-    outcomes = _push_with_progress(app, [s.name for s in chosen], document, concurrency,
-                                   per_host, force)
-    console.print(render_menu.outcomes_table(outcomes))
+    view = run_job(app, "menu.push", {"profile": document, "force": force,
+                                      "concurrency": concurrency, "per_host": per_host},
+                   [s.name for s in chosen], verb="Pushing", in_process=in_process)
+    outcomes = [_push_outcome(item) for item in view.items]
+    if outcomes:
+        console.print(render_menu.outcomes_table(outcomes))
+    report_job_end(console, view)
     failed = [o.site for o in outcomes if not o.ok]
     if failed:
         console.print(f"[red]{len(failed)} of {len(outcomes)} failed.[/] Retry them: "
@@ -206,21 +218,14 @@ def push(app: Handoff, sites: tuple[str, ...], profile: str, every: bool, tag: s
         raise SystemExit(1)
 
 
-def _push_with_progress(app: Handoff, names: list[str], document: dict, concurrency: int,
-                        per_host: int, force: bool) -> list[SiteOutcome]:
-    columns = (TextColumn("Pushing"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("push", total=len(names), failed=0)
-        failures = []
-
-        def done(outcome: SiteOutcome) -> None:
-            if not outcome.ok:
-                failures.append(outcome.site)
-            progress.update(task, advance=1, failed=len(failures))
-
-        return app.menus.push_many(names, document, concurrency=concurrency,
-                                   per_host=per_host, force=force, on_done=done)
+def _push_outcome(item: dict) -> SiteOutcome:
+    """A push job's item as the outcome the results table shows."""
+    if not item["ok"]:
+        return SiteOutcome(item["target"], error=item_error(item))
+    detail = item["detail"]
+    return SiteOutcome(item["target"], result=PushResult(
+        item["target"], int(detail.get("version", 0)), str(detail.get("hash", "")),
+        unchanged=bool(detail.get("unchanged")), warnings=list(detail.get("warnings", []))))
 
 
 @menu.command("status")
@@ -270,3 +275,62 @@ def remove(app: Handoff, site: str, yes: bool) -> None:
     result = app.menus.remove(site)
     _console().print(f"{site}: menu profile removed (version {result.version} kept in "
                      "history; `handoff menu rollback` brings it back).")
+
+
+@menu.command("save")
+@click.argument("profile")
+@click.option("--as", "name", required=True, help="Its name in the library, e.g. client-editor.")
+@click.option("--description", default=None, help="Default: the profile's own description.")
+@click.option("--replace", is_flag=True, help="Replace a saved profile of that name.")
+@pass_app
+def save(app: Handoff, profile: str, name: str, description: str | None, replace: bool) -> None:
+    """Keep a profile in the library, to reuse on many sites.
+
+    PROFILE is a JSON file, '-' for standard input, or preset:NAME. It is checked like a
+    push (every site checks it again against its own roles and users). The dashboard's
+    Profiles page shows the library too.
+    """
+    saved, created = app.profiles.save(name, read_profile(profile), description,
+                                       replace=replace)
+    _console().print(f"{'Saved' if created else 'Replaced'} {saved.name!r} in the library "
+                     f"({saved.hash[:12]}). Push it: handoff menu library {saved.name} | "
+                     "handoff menu push --all -", soft_wrap=True)
+
+
+@menu.command("library")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="List the library as JSON.")
+@pass_app
+def library(app: Handoff, name: str | None, as_json: bool) -> None:
+    """List saved profiles, or print one.
+
+    With NAME, prints that saved profile as JSON (pipe it to `handoff menu push`).
+    """
+    console = _console()
+    if name:
+        sys.stdout.write(json.dumps(app.profiles.get(name).profile, indent=2,
+                                    ensure_ascii=False) + "\n")
+        return
+    saved = app.profiles.list()
+    if as_json:
+        render.print_json(console, [render_menu.library_row(entry) for entry in saved])
+    elif not saved:
+        console.print("The library is empty. Keep a profile: handoff menu save FILE --as NAME")
+    else:
+        console.print(render_menu.library_table(saved))
+
+
+@menu.command("discard")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def discard(app: Handoff, name: str, yes: bool) -> None:
+    """Delete a saved profile from the library.
+
+    Sites that have it keep it; only the library's copy goes.
+    """
+    app.profiles.get(name)
+    if not yes:
+        click.confirm(f"Delete {name!r} from the library?", abort=True)
+    app.profiles.delete(name)
+    _console().print(f"Deleted {name!r} from the library.")

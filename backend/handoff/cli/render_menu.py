@@ -133,3 +133,23 @@ def status_as_dict(status: MenuStatus) -> dict:
     data = vars(status).copy()
     data["drift"] = [vars(item) for item in status.drift]
     return data
+
+
+def library_row(saved) -> dict:
+    """A saved profile as plain data (without the profile itself)."""
+    return {"name": saved.name, "description": saved.description,
+            "updated_at": saved.updated_at.isoformat(), "updated_by": saved.updated_by,
+            "hash": saved.hash, **saved.summary()}
+
+
+def library_table(saved: list) -> Table:
+    table = Table(header_style="bold")
+    for column in ("Profile", "For", "Visible", "Hidden", "Denied", "Updated", "By"):
+        table.add_column(column, overflow="fold")
+    for entry in saved:
+        row = library_row(entry)
+        targets = row["targets"]
+        table.add_row(entry.name, ", ".join(targets.get("roles", []) + targets.get("users", [])),
+                      *(str(row["states"][state]) for state in ("visible", "hidden", "denied")),
+                      entry.updated_at.strftime("%Y-%m-%d %H:%M UTC"), entry.updated_by)
+    return table
