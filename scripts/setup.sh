@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Handoff needs on a Debian/Ubuntu machine: system packages (PHP,
-# MariaDB, WordPress 6.1, PHPUnit, PHP_CodeSniffer, Chromium) and a Python virtualenv.
+# MariaDB, PostgreSQL, Redis, WordPress 6.1, PHPUnit, PHP_CodeSniffer, Chromium) and a
+# Python virtualenv.
 # Safe to run again: it only installs what is missing. Nothing is downloaded at run time later.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   php-cli php-mysql php-xml php-mbstring php-curl php-gd php-intl php-zip
   mariadb-server mariadb-client
+  postgresql
+  redis-server
   wordpress wordpress-theme-twentytwentythree wordpress-l10n
   phpunit php-codesniffer
   chromium fonts-dejavu-core fonts-noto-cjk poppler-utils
@@ -28,8 +31,8 @@ install_system_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing system packages:" $missing
-  # The packages would start Apache and MariaDB system services; Handoff runs its own
-  # private instances on loopback instead, so keep the system ones from starting.
+  # The packages would start Apache, MariaDB, PostgreSQL and Redis system services; Handoff
+  # runs its own private instances on loopback instead, so keep the system ones from starting.
   local policy=/usr/sbin/policy-rc.d created_policy=""
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null

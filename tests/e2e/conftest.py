@@ -7,19 +7,25 @@ page in it. Nothing is downloaded: Playwright's own browsers are never used.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from werkzeug.serving import make_server
 
 from handoff.sandbox import Sandbox
+from handoff.web import create_app
+from handoff.web.accounts import Accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT_MS = 20_000
+DASHBOARD_USER = "freelancer"
+DASHBOARD_PASSWORD = "a long dashboard password"
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +105,49 @@ def screenshot():
         page.screenshot(path=str(path), full_page=True)
         return path
     return save
+
+
+# -- the dashboard ---------------------------------------------------------------------
+
+@pytest.fixture
+def dashboard(app) -> Iterator[str]:
+    """The dashboard on a free loopback port, served from a thread; always shut down."""
+    server = make_server("127.0.0.1", 0, create_app(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def dashboard_page(browser, dashboard) -> Iterator[Page]:
+    context = browser.new_context(base_url=dashboard, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def signed_in_dashboard(app, dashboard_page) -> Page:
+    """A dashboard page logged in through the real form (the login created directly)."""
+    Accounts(app).create_user(DASHBOARD_USER, DASHBOARD_PASSWORD, DASHBOARD_PASSWORD)
+    page = dashboard_page
+    page.goto("/login")
+    page.get_by_label("User name").fill(DASHBOARD_USER)
+    page.get_by_label("Password").fill(DASHBOARD_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Sites", exact=True)).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def synced_sandbox_site(app, fresh_sandbox) -> str:
+    """The sandbox connected as site "sandbox" and synced; returns the name."""
+    app.sites.add(fresh_sandbox.connection_key(), fresh_sandbox.url, name="sandbox")
+    app.sites.sync("sandbox")
+    return "sandbox"

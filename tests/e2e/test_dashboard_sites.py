@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from handoff.web import create_app
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import DASHBOARD_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "a long dashboard password"
-
-
-@pytest.fixture
-def dashboard(app) -> Iterator[str]:
-    """The dashboard on a free loopback port, served from a thread; always shut down."""
-    server = make_server("127.0.0.1", 0, create_app(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def dashboard_page(browser, dashboard) -> Iterator[Page]:
-    context = browser.new_context(base_url=dashboard, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_add_sync_and_inspect_the_sandbox_site(dashboard_page: Page, fresh_sandbox, screenshot):
@@ -93,3 +63,38 @@ def test_add_sync_and_inspect_the_sandbox_site(dashboard_page: Page, fresh_sandb
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     assert blocked == []
+
+
+def test_the_sites_list_shows_drift_and_filters(app, signed_in_dashboard: Page,
+                                                synced_sandbox_site, screenshot):
+    page = signed_in_dashboard
+    profile = app.menus.pull(synced_sandbox_site, role="editor", profile_name="Client")
+    left_out = profile["menu"].pop()["slug"]  # a menu item the profile will not name
+    app.menus.push(synced_sandbox_site, profile)
+    app.sites.tag(synced_sandbox_site, add=["retainer"])
+
+    page.goto("/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="sandbox",
+                                                              exact=True))
+    expect(row).to_contain_text("Client")
+    page.get_by_role("button", name="Sync sandbox").click()  # the sync counts the drift
+    expect(page.get_by_text("Synced sandbox:")).to_be_visible()
+    drift = app.sites.get(synced_sandbox_site).menu_drift
+    assert drift >= 1 and left_out in [item.slug for item in
+                                       app.menus.status(synced_sandbox_site).drift]
+    expect(row).to_contain_text(f"drift {drift}")
+    expect(row).to_contain_text("Not published")
+    expect(row).to_contain_text("Not checked")
+
+    page.get_by_label("Tag", exact=True).select_option("retainer")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("table")).to_contain_text("1 site tagged retainer")
+    page.get_by_label("Search").fill("nothing-like-this")
+    page.get_by_label("Search").press("Enter")
+    expect(page.get_by_text("No site matches “nothing-like-this”")).to_be_visible()
+    page.get_by_role("link", name="Clear filters").click()
+    expect(row).to_be_visible()
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one card per site
+    expect(row.locator('td[data-label="Handover"]')).to_be_visible()
+    screenshot(page, "dashboard-sites-narrow")

@@ -37,20 +37,27 @@ def main(ctx: click.Context) -> None:
     checklist.
 
     Data lives in HANDOFF_HOME (default: the per-user data directory); set
-    HANDOFF_DATABASE_URL to use another database.
+    HANDOFF_DATABASE_URL to use another database, and HANDOFF_REDIS_URL to run bulk jobs
+    in `handoff worker` processes.
     """
     ctx.ensure_object(Handoff)
 
 
 def _register() -> None:
+    from handoff.cli.audit import audit
+    from handoff.cli.db import db
     from handoff.cli.demo import demo
     from handoff.cli.handbook import handbook
     from handoff.cli.handover import handover
     from handoff.cli.intake import intake
+    from handoff.cli.jobs import jobs
     from handoff.cli.menu import menu
     from handoff.cli.sandbox import sandbox
     from handoff.cli.serve import serve
     from handoff.cli.site import site
+    from handoff.cli.token import token
+    from handoff.cli.transfer import export, import_
+    from handoff.cli.worker import worker
 
     main.add_command(site)
     main.add_command(menu)
@@ -60,6 +67,13 @@ def _register() -> None:
     main.add_command(sandbox)
     main.add_command(demo)
     main.add_command(serve)
+    main.add_command(jobs)
+    main.add_command(worker)
+    main.add_command(token)
+    main.add_command(audit)
+    main.add_command(export)
+    main.add_command(import_)
+    main.add_command(db)
 
 
 _register()

@@ -57,7 +57,8 @@ def site_as_dict(site: Site) -> dict:
             "last_sync_at": iso(site.last_sync_at), "created_at": iso(site.created_at),
             "tags": site.tags,
             "menu": {"version": site.menu_version, "hash": site.menu_hash,
-                     "name": site.menu_name, "pushed_at": iso(site.menu_pushed_at)}}
+                     "name": site.menu_name, "pushed_at": iso(site.menu_pushed_at),
+                     "drift": site.menu_drift}}
 
 
 def diagnosis_lines(diagnosis: Diagnosis) -> Group:

@@ -32,7 +32,7 @@ def is_loopback(host: str) -> bool:
                    "a TLS proxy before exposing it.")
 @click.option("--create-token", "token_name", metavar="NAME",
               help="Create an API token called NAME, print it once, and exit (only its hash "
-                   "is stored).")
+                   "is stored); the same as `handoff token create NAME`.")
 @pass_app
 def serve(app: Handoff, host: str, port: int, allow_remote: bool,
           token_name: str | None) -> None:
@@ -40,7 +40,8 @@ def serve(app: Handoff, host: str, port: int, allow_remote: bool,
 
     Uses werkzeug's development server, fine for a local tool: it listens on
     127.0.0.1:8765 by default. On first visit the dashboard asks to create its login.
-    API clients send `Authorization: Bearer TOKEN`; create tokens with --create-token.
+    API clients send `Authorization: Bearer TOKEN`; create, list and revoke tokens with
+    `handoff token` or on the dashboard's API tokens page.
     The API is described at /api/openapi.json.
     """
     from handoff.web import create_app

@@ -9,6 +9,14 @@ from rich.console import Console
 
 from handoff.app import Handoff
 from handoff.cli import render
+from handoff.cli.bulk import (
+    concurrency_option,
+    in_process_option,
+    items_table,
+    per_host_option,
+    report_job_end,
+    run_job,
+)
 from handoff.core.sites import normalize_tag
 from handoff.errors import InvalidInputError
 from handoff.wordpress.client import TRANSPORTS
@@ -105,12 +113,37 @@ def check(app: Handoff, name: str, transport: str | None, as_json: bool) -> None
 
 
 @site.command("sync")
-@click.argument("name")
+@click.argument("names", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every connected site.")
+@click.option("--tag", help="Every site with this tag.")
+@concurrency_option
+@per_host_option
+@in_process_option
 @pass_app
-def sync(app: Handoff, name: str) -> None:
-    """Fetch the site's inventory now: plugins, themes, content types, roles, admin menu."""
-    inventory = app.sites.sync(name)
+def sync(app: Handoff, names: tuple[str, ...], every: bool, tag: str | None, concurrency: int,
+         per_host: int, in_process: bool) -> None:
+    """Fetch the inventory of sites now: plugins, themes, content types, roles, admin menu.
+
+    NAMES, or --all / --tag. Several sites are synced as a job (queued for `handoff
+    worker` when HANDOFF_REDIS_URL is set), with a progress bar and a table of results;
+    exits 1 when any site failed.
+    """
+    chosen = app.sites.select(list(names), tag, every)
     console = Console(highlight=False)
+    if len(chosen) > 1 or every or tag is not None:
+        view = run_job(app, "sites.sync", {"concurrency": concurrency, "per_host": per_host},
+                       [s.name for s in chosen], verb="Syncing", in_process=in_process)
+        if view.items:
+            console.print(items_table(view, "Inventory"))
+        report_job_end(console, view)
+        if view.failed:
+            failed = [item["target"] for item in view.items if not item["ok"]]
+            console.print(f"[red]{len(failed)} of {view.total} failed.[/] Retry them: "
+                          f"handoff site sync {' '.join(failed)}", soft_wrap=True)
+            raise SystemExit(1)
+        return
+    name = chosen[0].name
+    inventory = app.sites.sync(name)
     console.print(f"Synced [bold]{name}[/]: {len(inventory['plugins'])} plugins, "
                   f"{len(inventory['themes'])} themes, {len(inventory['post_types'])} content "
                   f"types, {inventory['users']['total']} users, "

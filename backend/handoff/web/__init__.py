@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
 
 from handoff.app import Handoff
+from handoff.core.actor import reset_actor, set_actor
 from handoff.web.accounts import Accounts, session_secret
 
 SECURITY_HEADERS = {
@@ -18,6 +19,22 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 PUBLIC_ENDPOINTS = {"auth.setup", "auth.login", "static", "api_docs.openapi"}
+
+# Every feature is one module of this package. A module may define
+#   `blueprint`      pages, mounted at "/" (login and CSRF enforced by the app),
+#   `api_blueprint`  JSON routes, mounted at "/api/v1"; call `api.protect(api_blueprint)`
+#                    so every route needs a Bearer token,
+#   `OPENAPI_PATHS` and `OPENAPI_SCHEMAS`  its part of the OpenAPI document (web/openapi.py).
+# Endpoints of API blueprints must be named "<blueprint name>" starting with "api".
+FEATURES = ["auth", "sites", "api", "jobs", "handover", "menu_editor", "profiles", "handbook",
+            "tokens", "audit"]
+
+# Tabs of a site's pages: (endpoint taking `name`, label), shown when the endpoint exists.
+SITE_TABS = [("sites.detail", "Overview"), ("menu_editor.editor", "Menu"),
+             ("handbook.page", "Handbook"), ("handover.page", "Handover")]
+# The top bar: (endpoint without arguments, label), shown when the endpoint exists.
+MAIN_NAV = [("sites.index", "Sites"), ("menu_editor.library", "Profiles"),
+            ("jobs.index", "Jobs"), ("audit.index", "Audit"), ("tokens.index", "API tokens")]
 
 
 def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
@@ -31,10 +48,12 @@ def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
     app.extensions["handoff"] = handoff
     app.extensions["handoff_accounts"] = Accounts(handoff)
 
-    from handoff.web import api, auth, sites
-    app.register_blueprint(auth.blueprint)
-    app.register_blueprint(sites.blueprint)
-    app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    for module in feature_modules():
+        if hasattr(module, "blueprint"):
+            app.register_blueprint(module.blueprint)
+        if hasattr(module, "api_blueprint"):
+            app.register_blueprint(module.api_blueprint, url_prefix="/api/v1")
+    from handoff.web import api
     app.register_blueprint(api.docs_blueprint, url_prefix="/api")
 
     @app.before_request
@@ -45,13 +64,24 @@ def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
     @app.before_request
     def _guard():
         endpoint = request.endpoint or ""
-        if endpoint.startswith("api.") or endpoint in PUBLIC_ENDPOINTS:
+        if request.path.startswith("/api/") and request.routing_exception is not None:
+            return None  # an unknown API path or method: a plain 404 or 405, in JSON
+        if endpoint.startswith("api") or endpoint in PUBLIC_ENDPOINTS:
             return None  # the API checks its token itself; public pages need no login
-        if request.method == "POST":
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             check_csrf()
         if not g.get("user"):
+            if wants_json():
+                return {"error": "unauthorized", "message": "Log in again."}, 401
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        g.actor_token = set_actor(f"dashboard:{g.user}")
         return None
+
+    @app.teardown_request
+    def _forget_actor(_error=None):
+        token = g.pop("actor_token", None)
+        if token is not None:
+            reset_actor(token)
 
     @app.after_request
     def _headers(response):
@@ -67,21 +97,42 @@ def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
     def _template_globals():
         return {"current_user": g.get("user")}
 
+    def site_tab_links():
+        return [(endpoint, label) for endpoint, label in SITE_TABS
+                if endpoint in app.view_functions]
+    app.jinja_env.globals["site_tab_links"] = site_tab_links
+    app.jinja_env.globals["main_nav_links"] = lambda: [
+        (endpoint, label) for endpoint, label in MAIN_NAV if endpoint in app.view_functions]
+
     @app.errorhandler(404)
     def _not_found(error):
-        if request.path.startswith("/api/"):
+        if wants_json():
             return {"error": "not_found", "message": error.description}, 404
         return render_template("error.html", title="Not found",
                                message=getattr(error, "description", "")), 404
 
+    @app.errorhandler(405)
+    def _wrong_method(error):
+        if wants_json():
+            return {"error": "method_not_allowed", "message": error.description}, 405, \
+                {"Allow": ", ".join(error.valid_methods or [])}
+        return render_template("error.html", title="Not allowed",
+                               message=error.description), 405
+
     @app.errorhandler(400)
     def _bad_request(error):
-        if request.path.startswith("/api/"):
+        if wants_json():
             return {"error": "bad_request", "message": error.description}, 400
         return render_template("error.html", title="Bad request",
                                message=error.description), 400
 
     return app
+
+
+def wants_json() -> bool:
+    """API routes, the pages' JSON endpoints and scripts asking for JSON get JSON errors."""
+    return (request.path.startswith("/api/") or request.path.endswith(".json")
+            or request.is_json or request.accept_mimetypes.best == "application/json")
 
 
 def csrf_token() -> str:
@@ -92,10 +143,16 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
+    """Forms send the token as a field; the pages' scripts send it as X-CSRF-Token."""
+    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
     expected = session.get("csrf", "")
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         abort(400, "The form expired or did not come from this dashboard. Reload and retry.")
+
+
+def feature_modules() -> list:
+    import importlib
+    return [importlib.import_module(f"handoff.web.{name}") for name in FEATURES]
 
 
 def handoff_app() -> Handoff:

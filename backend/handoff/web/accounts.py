@@ -6,17 +6,22 @@ import hashlib
 import hmac
 import os
 import secrets
+import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from handoff.app import Handoff
-from handoff.errors import InvalidInputError
+from handoff.errors import InvalidInputError, NotFoundError
 from handoff.storage.models import UTCDateTime
 
 MIN_PASSWORD = 12
 TOKEN_PREFIX = "hdf_"
+MAX_TOKEN_NAME = 100
+# Shown to tell tokens apart: "hdf_" and 4 of its 43 random characters (24 of 256 bits).
+SHOWN_PREFIX = len(TOKEN_PREFIX) + 4
 
 _metadata = MetaData()
 users = Table("dashboard_users", _metadata,
@@ -28,7 +33,18 @@ tokens = Table("api_tokens", _metadata,
                Column("id", Integer, primary_key=True),
                Column("name", String(100)),
                Column("token_sha256", String(64)),
+               Column("prefix", String(16)),  # migration 0009; "" for older tokens
                Column("created_at", UTCDateTime))
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What may be shown of an API token: never the token, only its first characters."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
 
 
 def _sha256(text: str) -> str:
@@ -40,6 +56,7 @@ class Accounts:
 
     def __init__(self, handoff: Handoff) -> None:
         self.store = handoff.store
+        self.audit = handoff.audit
 
     def has_user(self) -> bool:
         with self.store.session() as session:
@@ -80,24 +97,84 @@ class Accounts:
 
     def create_token(self, name: str) -> str:
         """Return a new API token; only its SHA-256 is kept, so show it once."""
-        name = name.strip()
-        if not name or len(name) > 100:
-            raise InvalidInputError("An API token needs a name (at most 100 characters).",
-                                    "e.g. --create-token monitoring", code="token_name")
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self.store.session() as session:
-            session.execute(insert(tokens).values(name=name, token_sha256=_sha256(token),
-                                                  created_at=datetime.now(UTC)))
+        with self.audit.change("token.create", "", f"create the API token {name!r}") \
+                as change:
+            name = _token_name(name)
+            token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+            with self.store.session() as session:
+                taken = session.scalar(select(tokens.c.name).where(
+                    func.lower(tokens.c.name) == name.lower()))
+                if taken is not None:
+                    raise InvalidInputError(f"An API token named {taken!r} exists already.",
+                                            "choose another name, or revoke that token "
+                                            "first", code="duplicate_token")
+                session.execute(insert(tokens).values(
+                    name=name, token_sha256=_sha256(token), prefix=token[:SHOWN_PREFIX],
+                    created_at=datetime.now(UTC)))
+                change.done(f"Created the API token {name!r} ({token[:SHOWN_PREFIX]}…).",
+                            name=name, prefix=token[:SHOWN_PREFIX])
+                change.save_in(session)
         return token
 
-    def token_valid(self, token: str) -> bool:
+    def list_tokens(self) -> list[TokenInfo]:
+        """Every API token, oldest first."""
+        with self.store.session() as session:
+            rows = session.execute(select(tokens.c.id, tokens.c.name, tokens.c.prefix,
+                                          tokens.c.created_at).order_by(tokens.c.id))
+            return [TokenInfo(row.id, row.name, row.prefix or "", row.created_at)
+                    for row in rows]
+
+    def find_token(self, *, token_id: int | None = None, name: str | None = None) -> TokenInfo:
+        """The token with this id or name (NotFoundError otherwise)."""
+        found = next((info for info in self.list_tokens()
+                      if info.id == token_id or (name is not None and info.name == name)),
+                     None)
+        if found is None:
+            what = f"named {name!r}" if name is not None else f"with id {token_id}"
+            known = ", ".join(repr(info.name) for info in self.list_tokens()) or "none"
+            raise NotFoundError(f"No API token {what}.", f"known tokens: {known}",
+                                code="unknown_token")
+        return found
+
+    def revoke_token(self, token_id: int) -> TokenInfo:
+        """Delete a token: requests sending it are refused from now on."""
+        info = self.find_token(token_id=token_id)
+        with self.audit.change("token.revoke", "", f"revoke the API token {info.name!r}",
+                               name=info.name, prefix=info.prefix) as change, \
+                self.store.session() as session:
+            session.execute(delete(tokens).where(tokens.c.id == token_id))
+            change.done(f"Revoked the API token {info.name!r}.")
+            change.save_in(session)
+        return info
+
+    def token_name(self, token: str) -> str | None:
+        """The name of a valid token, None for anything else."""
         if not token.startswith(TOKEN_PREFIX):
-            return False
+            return None
         digest = _sha256(token)
         with self.store.session() as session:
-            stored = session.scalar(select(tokens.c.token_sha256)
-                                    .where(tokens.c.token_sha256 == digest))
-        return stored is not None and hmac.compare_digest(stored, digest)
+            row = session.execute(select(tokens.c.token_sha256, tokens.c.name)
+                                  .where(tokens.c.token_sha256 == digest)).first()
+        if row is None or not hmac.compare_digest(row.token_sha256, digest):
+            return None
+        return row.name
+
+    def token_valid(self, token: str) -> bool:
+        return self.token_name(token) is not None
+
+
+def _token_name(name: str) -> str:
+    """A token's name, stripped; refused when empty, too long or not printable text."""
+    name = name.strip()
+    if not name or len(name) > MAX_TOKEN_NAME:
+        raise InvalidInputError(f"An API token needs a name of 1 to {MAX_TOKEN_NAME} "
+                                "characters.", "e.g. monitoring or ci-deploy",
+                                code="token_name")
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise InvalidInputError("An API token's name cannot hold control characters.",
+                                "use letters, digits, spaces and punctuation",
+                                code="token_name")
+    return name
 
 
 def session_secret(handoff: Handoff) -> bytes:

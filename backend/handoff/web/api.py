@@ -2,49 +2,93 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 
+from handoff.core.actor import set_actor
 from handoff.errors import HandoffError, NotFoundError
 from handoff.web import accounts, handoff_app
-from handoff.web.openapi import document
+from handoff.web.openapi import SITE_PATHS, SITE_SCHEMAS, document
 from handoff.web.present import (
     diagnosis_dict,
     error_field,
     error_text,
-    site_row,
+    summary_dict,
     sync_counts,
 )
 
-blueprint = Blueprint("api", __name__)
+api_blueprint = Blueprint("api", __name__)
 docs_blueprint = Blueprint("api_docs", __name__)
 MAX_PER_PAGE = 100
-_HIDDEN = ("last_sync", "menu_label")  # dashboard-only presentation fields
+OPENAPI_PATHS = SITE_PATHS
+OPENAPI_SCHEMAS = SITE_SCHEMAS
 
 
-def _site_json(site) -> dict:
-    data = site_row(site)
-    for key in _HIDDEN:
-        data.pop(key)
-    return data
+def _site_json(name: str) -> dict:
+    """The site as the list shows it (404 when unknown)."""
+    try:
+        return summary_dict(handoff_app().sites.summary(name))
+    except NotFoundError as error:
+        abort(404, error.cause)
 
 
-@blueprint.before_request
-def _require_token():
+def require_token():
+    """Every API route needs a valid Bearer token; what it does is done as `api:<name>`."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not accounts().token_valid(token.strip()):
+    name = accounts().token_name(token.strip()) if scheme.lower() == "bearer" else None
+    if name is None:
         return ({"error": "unauthorized",
                  "message": "Send a valid API token: Authorization: Bearer <token>. "
-                            "Create one with `handoff serve --create-token NAME`."},
+                            "Create one on the dashboard's API tokens page or with "
+                            "`handoff token create NAME`."},
                 401, {"WWW-Authenticate": 'Bearer realm="handoff"'})
+    g.actor_token = set_actor(f"api:{name}")
     return None
 
 
-def _site_or_404(name: str):
+def protect(blueprint: Blueprint) -> Blueprint:
+    """Make every route of an API blueprint require the token (call once per blueprint)."""
+    blueprint.before_request(require_token)
+    return blueprint
+
+
+protect(api_blueprint)
+
+
+def page_args(default_per_page: int = 20) -> tuple[int, int]:
+    """`page` and `per_page` from the query string (400 when not positive whole numbers)."""
+    return _page_arg("page", 1), _page_arg("per_page", default_per_page, MAX_PER_PAGE)
+
+
+def paginate(rows: list, page: int, per_page: int, shape=lambda row: row) -> dict:
+    """One page of `rows` in the API's list shape."""
+    start = (page - 1) * per_page
+    return {"items": [shape(row) for row in rows[start:start + per_page]],
+            "page": page, "per_page": per_page, "total": len(rows),
+            "pages": (len(rows) + per_page - 1) // per_page}
+
+
+def field_errors(errors: dict[str, str], status: int = 400, **extra):
+    """The API's answer to bad input: {"errors": {field: message}}."""
+    return {"errors": errors, **extra}, status
+
+
+def json_body() -> dict | None:
+    """The request's JSON object, or None when the body is not one."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def site_or_404(name: str):
     try:
         return handoff_app().sites.get(name)
     except NotFoundError as error:
         abort(404, error.cause)
+
+
+def failure(error: HandoffError, status: int = 502):
+    """A site could not be reached or refused: {error, message, fix}."""
+    return {"error": error.code, "message": error.cause, "fix": error.fix}, status
 
 
 def _page_arg(name: str, default: int, maximum: int | None = None) -> int:
@@ -54,23 +98,24 @@ def _page_arg(name: str, default: int, maximum: int | None = None) -> int:
     return min(int(raw), maximum) if maximum else int(raw)
 
 
-@blueprint.get("/sites")
+@api_blueprint.get("/sites")
 def list_sites():
-    page = _page_arg("page", 1)
-    per_page = _page_arg("per_page", 20, MAX_PER_PAGE)
-    sites = handoff_app().sites.list()
-    start = (page - 1) * per_page
-    return {"items": [_site_json(s) for s in sites[start:start + per_page]],
-            "page": page, "per_page": per_page, "total": len(sites),
-            "pages": (len(sites) + per_page - 1) // per_page}
+    from handoff.web.sites import list_query  # the Sites page reads the same parameters
+
+    query, errors = list_query(20, MAX_PER_PAGE, request.args.get("per_page"))
+    if errors:
+        return field_errors(errors)
+    listing = handoff_app().sites.page(query)
+    return {"items": [summary_dict(item) for item in listing.items], "page": query.page,
+            "per_page": query.per_page, "total": listing.total, "pages": listing.pages}
 
 
-@blueprint.get("/sites/<name>")
+@api_blueprint.get("/sites/<name>")
 def get_site(name: str):
-    return _site_json(_site_or_404(name))
+    return _site_json(name)
 
 
-@blueprint.post("/sites")
+@api_blueprint.post("/sites")
 def add_site():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -92,31 +137,27 @@ def add_site():
                                          name=fields["name"] or None)
     except HandoffError as error:
         return {"errors": {error_field(error): error_text(error)}, "code": error.code}, 400
-    site = handoff_app().sites.get(result.site.name)  # with its tags loaded
-    return _site_json(site), 201, {"Location": f"/api/v1/sites/{site.name}"}
+    name = result.site.name
+    return _site_json(name), 201, {"Location": f"/api/v1/sites/{name}"}
 
 
-@blueprint.post("/sites/<name>/check")
+@api_blueprint.post("/sites/<name>/check")
 def check_site(name: str):
-    _site_or_404(name)
+    site_or_404(name)
     try:
         return diagnosis_dict(handoff_app().sites.check(name))
     except HandoffError as error:
-        return _failure(error)
+        return failure(error)
 
 
-@blueprint.post("/sites/<name>/sync")
+@api_blueprint.post("/sites/<name>/sync")
 def sync_site(name: str):
-    _site_or_404(name)
+    site_or_404(name)
     try:
         inventory = handoff_app().sites.sync(name)
     except HandoffError as error:
-        return _failure(error)
+        return failure(error)
     return {"name": name, "counts": sync_counts(inventory)}
-
-
-def _failure(error: HandoffError):
-    return {"error": error.code, "message": error.cause, "fix": error.fix}, 502
 
 
 @docs_blueprint.get("/openapi.json")

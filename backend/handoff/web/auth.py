@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
-from handoff.web import accounts, check_csrf
+from handoff.web import accounts, check_csrf, handoff_app
+from handoff.web.login_limits import LoginThrottle
 
 blueprint = Blueprint("auth", __name__)
+WRONG = "Wrong user name or password."
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,26 +48,62 @@ def setup():
         400 if errors else 200
 
 
+def throttle() -> LoginThrottle:
+    """The app's login throttle (tests put one with their own clock in its place)."""
+    return current_app.extensions.setdefault("handoff_login_throttle",
+                                             LoginThrottle(handoff_app().store))
+
+
+def _wait_text(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _form(error: str = "", username: str = "") -> str:
+    limits = throttle()
+    return render_template("login.html", error=error, username=username, limit=limits.limit,
+                           window=_wait_text(int(limits.window.total_seconds())))
+
+
+def _refused(username: str, wait: int, prefix: str = ""):
+    error = (f"{prefix}Too many failed logins for this user name or from this address. "
+             f"Try again in {_wait_text(wait)}.")
+    return _form(error, username), 429, {"Retry-After": str(wait)}
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if not accounts().has_user():
         return redirect(url_for("auth.setup"))
-    error, username = "", ""
     if request.method == "POST":
         check_csrf()
-        username = request.form.get("username", "")
-        user_id = accounts().verify(username, request.form.get("password", ""))
-        if user_id is not None:
-            target = _safe_next(request.args.get("next"))
-            session.clear()
-            session["user_id"] = user_id
-            session.permanent = True
-            return redirect(target)
-        error = "Wrong user name or password."
-    if g.get("user") and request.method == "GET":
+        return _attempt(request.form.get("username", ""), request.form.get("password", ""),
+                        request.remote_addr or "")
+    if g.get("user"):
         return redirect(url_for("sites.index"))
-    return render_template("login.html", error=error, username=username), \
-        401 if error else 200
+    return _form()
+
+
+def _attempt(username: str, password: str, address: str):
+    """Log in, unless this user name or address failed too often lately."""
+    wait = throttle().retry_after(username, address)
+    if wait:
+        return _refused(username, wait)  # not even checked: guessing gains nothing
+    user_id = accounts().verify(username, password)
+    if user_id is None:
+        throttle().failed(username, address)
+        wait = throttle().retry_after(username, address)
+        if wait:
+            return _refused(username, wait, prefix=f"{WRONG} ")
+        return _form(WRONG, username), 401
+    throttle().succeeded(username, address)
+    target = _safe_next(request.args.get("next"))
+    session.clear()
+    session["user_id"] = user_id
+    session.permanent = True
+    return redirect(target)
 
 
 @blueprint.route("/logout", methods=["POST"])

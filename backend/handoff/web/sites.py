@@ -5,25 +5,47 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from handoff.core.inventory import active_theme
+from handoff.core.site_list import InvalidSiteQueryError, SiteQuery
 from handoff.errors import HandoffError, NotFoundError
 from handoff.web import handoff_app
 from handoff.web.present import (
     diagnosis_dict,
     error_field,
     error_text,
+    page_numbers,
     plugin_rows,
     site_row,
+    summary_row,
     sync_counts,
     sync_message,
 )
 
 blueprint = Blueprint("sites", __name__)
+PAGE_SIZE = 50
+
+
+def list_query(default_per_page: int, max_per_page: int, per_page: str | None = None):
+    """The list's query from the query string (page, tag, q), or its field errors."""
+    try:
+        return SiteQuery.parse(page=request.args.get("page"), per_page=per_page,
+                               tag=request.args.get("tag"), q=request.args.get("q"),
+                               default_per_page=default_per_page,
+                               max_per_page=max_per_page), {}
+    except InvalidSiteQueryError as error:
+        return None, error.fields
 
 
 def _index(form: dict | None = None, errors: dict | None = None, status: int = 200):
-    rows = [site_row(site) for site in handoff_app().sites.list()]
-    return render_template("sites.html", sites=rows, form=form or {},
-                           errors=errors or {}), status
+    query, filter_errors = list_query(PAGE_SIZE, PAGE_SIZE)
+    filters = {"tag": request.args.get("tag", "").strip(), "q": request.args.get("q", "").strip()}
+    context = {"form": form or {}, "errors": errors or {}, "filters": filters,
+               "filter_errors": filter_errors, "tags": handoff_app().sites.tags_in_use(),
+               "sites": [], "listing": None, "numbers": []}
+    if query is not None:
+        listing = handoff_app().sites.page(query)
+        context.update(sites=[summary_row(item) for item in listing.items], listing=listing,
+                       numbers=page_numbers(query.page, listing.pages))
+    return render_template("sites.html", **context), 400 if filter_errors else status
 
 
 @blueprint.get("/")
