@@ -51,9 +51,17 @@ def state_of(page: Page, title: str):
 
 
 def test_edit_preview_push_then_the_client_sees_the_simplified_menu(
-        synced_sandbox_site, signed_in_dashboard: Page, fresh_sandbox, screenshot):
+        signed_in_dashboard: Page, fresh_sandbox, screenshot):
     page = signed_in_dashboard
     blocked = watch_csp(page)
+    # The whole path a developer takes: add the site by its key, sync, then edit its menu.
+    page.get_by_label("Site address").fill(fresh_sandbox.url)
+    page.get_by_label("Short name").fill("sandbox")
+    page.get_by_label("Connection key").fill(fresh_sandbox.connection_key())
+    page.get_by_role("button", name="Add site").click()
+    expect(page.get_by_text("Connected sandbox over")).to_be_visible()
+    page.get_by_role("button", name="Sync sandbox").click()
+    expect(page.get_by_text("Synced sandbox:")).to_be_visible()
     page.get_by_role("link", name="sandbox", exact=True).click()
     page.get_by_role("link", name="Menu", exact=True).click()
     expect(page.get_by_role("heading", name="Menu editor")).to_be_visible()

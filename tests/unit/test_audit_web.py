@@ -12,9 +12,7 @@ import pytest
 
 from handoff.core.actor import acting_as
 from handoff.core.audit import AuditFilter
-from handoff.web.accounts import Accounts
 
-PASSWORD = "a long enough passphrase"
 START = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
@@ -25,19 +23,6 @@ def csrf(client, path="/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-@pytest.fixture
-def logged_in(client):
-    assert client.post("/setup", data={"csrf_token": csrf(client, "/setup"), "username": "me",
-                                       "password": PASSWORD, "repeat": PASSWORD}) \
-        .status_code == 302
-    assert client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                       "password": PASSWORD}).status_code == 302
-    return client
-
-
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('ci')}"}
 
 
 @pytest.fixture
@@ -127,7 +112,7 @@ def test_the_dashboard_acts_as_its_user_and_the_api_as_its_token(app, logged_in,
     app.audit.record("site.tag", "x", "Outside any request.")
     api, dashboard = app.audit.query(AuditFilter(action="site.add"))
     assert (dashboard.actor, dashboard.result) == ("dashboard:me", "failed")
-    assert (api.actor, api.result) == ("api:ci", "failed")
+    assert (api.actor, api.result) == ("api:tests", "failed")
     assert app.audit.query(limit=1)[0].actor.startswith("cli:")  # nothing leaks across
 
 

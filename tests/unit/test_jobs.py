@@ -12,7 +12,6 @@ from handoff.core.actor import acting_as
 from handoff.core.jobs import KINDS, Jobs, Progress, job_kind, kinds, owner
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.storage import Job
-from handoff.web.accounts import Accounts
 from handoff.wordpress.errors import BridgeError
 from tests.unit.test_web_api import add_sites
 
@@ -183,26 +182,13 @@ def test_the_in_process_runner_runs_a_submitted_job(app, echo_kind):
 
 # -- pages and API ---------------------------------------------------------------------
 
-PASSWORD = "a long dashboard password"
 
-
-@pytest.fixture
-def logged_in(app, client):
-    Accounts(app).create_user("me", PASSWORD, PASSWORD)
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"username": "me", "password": PASSWORD, "csrf_token": token})
-    return client
 
 
 def csrf_of(client) -> str:
     return client.get("/jobs").get_data(as_text=True).split(
         'name="csrf-token" content="')[1].split('"')[0]
 
-
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('tests')}"}
 
 
 def test_sync_all_starts_a_job_and_shows_its_page(app, logged_in, unreachable):

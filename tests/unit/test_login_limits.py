@@ -8,7 +8,8 @@ import pytest
 
 from handoff.web.login_limits import LoginThrottle
 from tests.helpers import store_rows
-from tests.unit.test_web_dashboard import PASSWORD, csrf, set_up
+from tests.unit.conftest import DASHBOARD_PASSWORD as PASSWORD
+from tests.unit.conftest import csrf, set_up
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
 

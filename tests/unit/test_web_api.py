@@ -26,10 +26,6 @@ pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
 
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('tests')}"}
-
 
 def add_sites(app, count: int) -> None:
     with app.store.session() as session:

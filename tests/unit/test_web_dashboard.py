@@ -12,8 +12,9 @@ from handoff.storage import Site
 from handoff.wordpress.diagnose import Diagnosis
 from handoff.wordpress.errors import BridgeError
 from tests.helpers import make_key, store_rows
+from tests.unit.conftest import DASHBOARD_PASSWORD as PASSWORD
+from tests.unit.conftest import csrf, set_up
 
-PASSWORD = "correct horse battery"
 URL = "https://client.example"
 STATUS = {"plugin_version": "0.1.0", "wordpress_version": "6.1.9", "php_version": "8.2.36",
           "is_ssl": True}
@@ -38,25 +39,7 @@ pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
 
-def csrf(client, path="/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
-
-def set_up(client) -> None:
-    response = client.post("/setup", data={"csrf_token": csrf(client, "/setup"),
-                                           "username": "me", "password": PASSWORD,
-                                           "repeat": PASSWORD})
-    assert response.status_code == 302
-
-
-@pytest.fixture
-def logged_in(client):
-    set_up(client)
-    response = client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                           "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -15,11 +15,10 @@ from handoff.core import handbooks as handbooks_module
 from handoff.core.intake import intake_fields
 from handoff.handbook import templates as templates_module
 from handoff.storage import Site
-from handoff.web.accounts import Accounts
 from handoff.web.handbook_view import PREVIEW_CSP, Previews, field_id
 from handoff.wordpress.errors import BridgeError
 from tests.helpers import store_bytes
-from tests.unit.test_web_dashboard import csrf, set_up
+from tests.unit.conftest import csrf, set_up
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
 
@@ -76,14 +75,6 @@ def bad_value(field) -> object:
     return BAD.get(field.path) or "x" * (field.max_length + 1)
 
 
-@pytest.fixture
-def logged_in(client):
-    set_up(client)
-    response = client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                           "password": "correct horse battery"})
-    assert response.status_code == 302
-    return client
-
 
 @pytest.fixture
 def site(app, monkeypatch):
@@ -111,10 +102,6 @@ def wp():
                   match=[matchers.header_matcher({"X-HTTP-Method-Override": "DELETE"})])
         yield mock
 
-
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('tests')}"}
 
 
 def html(response) -> str:

@@ -12,8 +12,8 @@ from handoff.core import handovers as handovers_module
 from handoff.core import sites as sites_module
 from handoff.storage import HandoverDecision, HandoverRun, Site
 from handoff.wordpress.errors import BridgeError
+from tests.unit.conftest import csrf, set_up
 from tests.unit.test_handover import INTAKE, INVENTORY, PASSING_PROBES, FakeSite
-from tests.unit.test_web_dashboard import csrf, set_up
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
 
@@ -21,14 +21,6 @@ JSON = {"Accept": "application/json"}
 PAGE = "/sites/shop/handover"
 MANUAL_BLOCKERS = ("domain-owner", "hosting-owner", "credentials-delivered", "restore-tested")
 
-
-@pytest.fixture
-def logged_in(client):
-    set_up(client)
-    response = client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                           "password": "correct horse battery"})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from handoff.web.accounts import Accounts
 from tests.unit import test_web_handover as pages
 from tests.unit.test_web_handover import decisions, runs
 
@@ -13,10 +12,6 @@ pytestmark = pytest.mark.usefixtures("offline_edges")
 BASE = "/api/v1/sites/shop/handover"
 shop = pages.shop  # the stored site with its bridge faked at the edge (a fixture)
 
-
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('tests')}"}
 
 
 @pytest.fixture

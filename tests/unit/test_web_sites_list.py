@@ -6,26 +6,11 @@ import re
 
 import pytest
 
-from handoff.web.accounts import Accounts
 from tests.site_fixtures import fill_store
-from tests.unit.test_web_dashboard import PASSWORD, csrf, set_up
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
 
 
-@pytest.fixture
-def logged_in(client):
-    """A client logged in to the dashboard (the login made through the forms)."""
-    set_up(client)
-    response = client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                           "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-@pytest.fixture
-def auth(app):
-    return {"Authorization": f"Bearer {Accounts(app).create_token('tests')}"}
 
 
 @pytest.fixture

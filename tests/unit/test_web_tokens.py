@@ -11,19 +11,10 @@ from click.testing import CliRunner
 from handoff.cli import main
 from handoff.web.accounts import Accounts
 from tests.helpers import store_bytes, store_rows
-from tests.unit.test_web_dashboard import PASSWORD, csrf, set_up
+from tests.unit.conftest import csrf, set_up
 
 pytestmark = pytest.mark.usefixtures("offline_edges")
 
-
-@pytest.fixture
-def logged_in(client):
-    """A client logged in to the dashboard (the login made through the forms)."""
-    set_up(client)
-    response = client.post("/login", data={"csrf_token": csrf(client), "username": "me",
-                                           "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def create(client, name: str):
