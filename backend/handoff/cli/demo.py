@@ -51,5 +51,6 @@ def demo(app: Handoff, directory: str | None) -> None:
         f"handoff handbook build {result.site_name} --format pdf · "
         f"handoff handover report {result.site_name} --format pdf · "
         f"handoff menu diff {result.site_name} preset:blogger · "
-        f"handoff menu rollback {result.site_name}\n"
+        f"handoff menu rollback {result.site_name} · "
+        f"handoff serve (the dashboard, with the same sites)\n"
         "Stop the sandbox: handoff sandbox stop")

@@ -18,21 +18,25 @@ def _walk(command: click.Command, path: list[str]):
             yield from _walk(command.commands[name], [*path, name])
 
 
-def _help_text(command: click.Command, path: list[str]) -> str:
-    parent = None
-    for name in path[:-1]:
-        parent = click.Context(click.Command(name), info_name=name, parent=parent)
-    ctx = click.Context(command, info_name=path[-1], parent=parent, terminal_width=100,
-                        max_content_width=100)
+def _help_text(root: click.Command, path: list[str]) -> str:
+    """The command's help as `handoff … --help` prints it: the real chain of contexts,
+    each with its command's settings (so `-h` is listed wherever the CLI accepts it,
+    whatever ran before in this process)."""
+    ctx, command = None, root
+    for depth, name in enumerate(path):
+        if depth:
+            command = command.commands[name]
+        ctx = click.Context(command, info_name=name, parent=ctx, terminal_width=100,
+                            max_content_width=100, **command.context_settings)
     return command.get_help(ctx)
 
 
 def reference(root: click.Command) -> str:
     """Return the Markdown reference of every command under `root`."""
     sections = [HEADER]
-    for path, command in _walk(root, ["handoff"]):
+    for path, _command in _walk(root, ["handoff"]):
         level = "#" * min(len(path) + 1, 4)
-        sections.append(f"{level} `{' '.join(path)}`\n\n```\n{_help_text(command, path)}\n```\n")
+        sections.append(f"{level} `{' '.join(path)}`\n\n```\n{_help_text(root, path)}\n```\n")
     return "\n".join(sections)
 
 
