@@ -6,6 +6,7 @@ page in it. Nothing is downloaded: Playwright's own browsers are never used.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.serving import make_server
 
 from handoff.sandbox import Sandbox
@@ -68,9 +70,18 @@ def page(context) -> Page:
     return context.new_page()
 
 
-def log_in(page: Page, login: str, password: str) -> None:
-    """Sign in through WordPress's real login form and land on the dashboard."""
-    page.goto("/wp-login.php")
+def log_in(page: Page, login: str, password: str, site_url: str = "") -> None:
+    """Sign in through WordPress's real login form and land on the dashboard.
+
+    `site_url` when the page's base URL is not the site's (the dashboard's tests).
+    """
+    page.goto(f"{site_url}/wp-login.php")
+    # wp-login.php focuses a field 200 ms after load and may empty the password then:
+    # fill the form once that has happened, or it can submit an empty password.
+    with contextlib.suppress(PlaywrightTimeoutError):  # autofocus off: nothing empties them
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id.startsWith('user_')",
+            timeout=3000)
     page.get_by_label("Username or Email Address").fill(login)
     page.locator("#user_pass").fill(password)
     with page.expect_navigation():

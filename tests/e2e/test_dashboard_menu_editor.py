@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from handoff.storage import Site
+from tests.e2e.conftest import log_in
 from tests.profiles import PROFILE
 
 pytestmark = pytest.mark.e2e
@@ -22,16 +23,6 @@ def watch_csp(page: Page) -> list[str]:
     page.on("console", lambda message: "Content Security Policy" in message.text
             and blocked.append(message.text))
     return blocked
-
-
-def log_in_to_wp_admin(page: Page, url: str, login: str, password: str) -> None:
-    """WordPress's own login form, by absolute URL (the page's base URL is the dashboard's)."""
-    page.goto(f"{url}/wp-login.php")
-    page.get_by_label("Username or Email Address").fill(login)
-    page.locator("#user_pass").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log In").click()
-    assert page.url.rstrip("/").endswith("/wp-admin"), page.url
 
 
 def admin_menu_names(page: Page) -> list[str]:
@@ -132,8 +123,8 @@ def test_edit_preview_push_then_the_client_sees_the_simplified_menu(
     assert blocked == []
 
     # The client, in the same browser, logs in to wp-admin and sees the simplified menu.
-    log_in_to_wp_admin(page, fresh_sandbox.url, fresh_sandbox.client_login,
-                       fresh_sandbox.client_password)
+    log_in(page, fresh_sandbox.client_login, fresh_sandbox.client_password,
+           site_url=fresh_sandbox.url)
     names = admin_menu_names(page)
     assert "News" in names and "Posts" not in names, names
     assert "Comments" not in names and "Tools" not in names, names
