@@ -11,6 +11,7 @@ from handoff.app import Handoff
 from handoff.core.handovers import Report
 from handoff.core.menu_presets import preset
 from handoff.core.menus import PushResult
+from handoff.core.sites import normalize_url
 from handoff.errors import NotFoundError
 from handoff.sandbox import Sandbox
 
@@ -58,9 +59,7 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     sandbox.start()
     say(f"WordPress is up at {sandbox.url}. Asking the companion plugin for a connection key…")
     key = sandbox.connection_key()
-    with suppress(NotFoundError):
-        app.sites.remove(DEMO_SITE)  # a previous demo's site may point at another port
-    result = app.sites.add(key, sandbox.url, name=DEMO_SITE)
+    result, kept_intake = _connect(app, key, sandbox.url)
     say(f"Connected over {result.site.transport}. Syncing the inventory…")
     inventory = app.sites.sync(DEMO_SITE)
     say(f"Pushing the {DEMO_PRESET!r} menu profile for the client's role (editor)…")
@@ -68,7 +67,10 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     pushed = app.menus.push(DEMO_SITE, profile)
     after, _ = app.menus.preview(DEMO_SITE, profile, role="editor")
     say("Writing the client handbook from the site and a sample intake, and publishing it…")
-    if not app.intakes.get(DEMO_SITE):
+    if kept_intake:
+        say("Keeping the intake answers already entered for this site.")
+        app.intakes.save(DEMO_SITE, kept_intake)
+    elif not app.intakes.get(DEMO_SITE):
         app.intakes.save(DEMO_SITE, DEMO_INTAKE)
     book = app.handbooks.build(DEMO_SITE)
     handbook_file = app.handbooks.write(book, DEMO_SITE, "html", sandbox_dir.parent / "handbook")
@@ -77,3 +79,20 @@ def run_demo(app: Handoff, sandbox_dir: Path, say: Callable[[str], None]) -> Dem
     handover = app.handovers.check(DEMO_SITE)
     return DemoResult(sandbox, DEMO_SITE, inventory, inventory["admin_menu"]["by_role"]["editor"],
                       after, pushed, handbook_file, len(book.chapters), handover)
+
+
+def _connect(app: Handoff, key: str, url: str):
+    """Connect the sandbox as DEMO_SITE with a fresh key, keeping what the user entered.
+
+    A previous demo's site at the same address is reconnected in place (its intake,
+    sign-offs and history stay); one at another port is replaced, and its intake answers
+    are handed back so that they are saved on the new record rather than lost.
+    """
+    kept: dict = {}
+    with suppress(NotFoundError):
+        previous = app.sites.get(DEMO_SITE)
+        if normalize_url(previous.url) == normalize_url(url):
+            return app.sites.add(key, url, name=DEMO_SITE, replace=True), {}
+        kept = app.intakes.get(DEMO_SITE)
+        app.sites.remove(DEMO_SITE)
+    return app.sites.add(key, url, name=DEMO_SITE), kept

@@ -13,6 +13,7 @@ from handoff.cli import main
 from handoff.core.intake import parse_intake, set_path
 from handoff.errors import InvalidInputError
 from handoff.storage import Site
+from tests.unit.test_intake_questions import scripted_prompts
 
 GOOD = """
 language: vi
@@ -112,3 +113,18 @@ def test_handbook_commands_refuse_bad_input(run, site, args, code, words):
     result = run(*args, input="")
     assert result.exit_code == code, result.output
     assert words in result.output
+
+
+def test_interrupting_the_intake_keeps_every_valid_answer(monkeypatch, run, app, site):
+    scripted_prompts(monkeypatch, {
+        "Client: Organisation name": ["New Client Co"],
+        "Developer: Support e-mail": ["help@agency.example"],
+        "Support: Support hours": ["^C"]})
+    monkeypatch.setattr("handoff.cli.intake._has_terminal", lambda: True)
+    app.intakes.save(site, {"updates": {"policy": "Weekly"}, "client": {"name": "Old Co"}})
+    result = run("intake", site)
+    assert result.exit_code == 1
+    assert "Interrupted" in result.output and "kept" in result.output
+    assert app.intakes.get(site) == {"updates": {"policy": "Weekly"},
+                                     "client": {"name": "New Client Co"},
+                                     "developer": {"email": "help@agency.example"}}

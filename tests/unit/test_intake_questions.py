@@ -18,6 +18,7 @@ from handoff.core.intake import (
     intake_schema,
     parse_intake,
 )
+from handoff.errors import InvalidInputError
 from handoff.handbook.build import BuildInput, build_handbook
 from handoff.handbook.context import as_text
 from tests.unit.test_web_handbook import FULL, INVENTORY
@@ -129,3 +130,47 @@ def test_render_and_file_name(fmt, start, tmp_path):
 def test_parse_intake_still_reads_files_with_the_annotated_schema():
     assert parse_intake("language: zh\nclient: {phone: '+1 555'}\n") == \
         {"language": "zh", "client": {"phone": "+1 555"}}
+
+
+def scripted_prompts(monkeypatch, replies: dict[str, list[str]], asked: list[str] | None = None):
+    """click.prompt answering each question from its list, in order; Enter (the default)
+    when a question has no reply left; Ctrl-C when a reply is the string "^C"."""
+    queues = {question: list(values) for question, values in replies.items()}
+
+    def prompt(question, default="", show_default=False):
+        if asked is not None:
+            asked.append(question)
+        queue = queues.get(question)
+        reply = queue.pop(0) if queue else default
+        if reply == "^C":
+            raise click.Abort()
+        return reply
+    monkeypatch.setattr(click, "prompt", prompt)
+
+
+def test_a_wrong_answer_is_refused_at_once_and_asked_again(monkeypatch, capsys):
+    asked: list[str] = []
+    scripted_prompts(monkeypatch, {
+        "Developer: Support e-mail": ["not an address", "help@agency.example"],
+        "Handover date (YYYY-MM-DD)": ["2026-02-30", "2026-12-01"],
+        "Handbook language (en, vi, zh)": ["fr", "vi"]}, asked)
+    answers = _ask({})
+    assert answers["developer"] == {"email": "help@agency.example"}
+    assert answers["handover_date"] == "2026-12-01" and answers["language"] == "vi"
+    assert asked.count("Developer: Support e-mail") == 2
+    assert asked.count("Handbook language (en, vi, zh)") == 2
+    shown = capsys.readouterr().err
+    assert "'not an address' must be an e-mail address" in shown
+    assert "'2026-02-30' is not a real date" in shown and "'fr' is not one of" in shown
+
+
+def test_a_file_with_several_problems_lists_every_one():
+    with pytest.raises(InvalidInputError) as caught:
+        parse_intake("language: fr\ndeveloper: {email: nope, website: 'ftp://x'}\n"
+                     "handover_date: 2026-02-30\nsupport: {hours: " + "x" * 300 + "}\n")
+    message = caught.value.cause
+    assert "5 problems" in message and "more)" not in message
+    for words in ("language: 'fr' is not one of", "developer/email: 'nope' must be",
+                  "developer/website:", "handover_date: '2026-02-30' is not a real date",
+                  "support/hours: is too long"):
+        assert words in message

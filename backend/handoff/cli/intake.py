@@ -14,8 +14,10 @@ from handoff.cli import render
 from handoff.core.intake import (
     IntakeField,
     IntakeGroup,
+    answer_problems,
     answers_from_fields,
     get_path,
+    intake_fields,
     intake_groups,
     parse_intake,
 )
@@ -35,9 +37,11 @@ def intake(app: Handoff, site: str, source: str | None, show: bool, as_json: boo
     """Ask (or read) the client questionnaire of a site.
 
     Contacts, support hours and response times, who does what, how changes outside the
-    scope are priced, backup and update policy, handover date, language. Answers are stored
-    per site and can be edited by running the command again (Enter keeps an answer, '-'
-    clears it). The format of --from files: docs/handbook-templates.md.
+    scope are priced, backup and update policy, handover date, language. Each answer is
+    checked as it is typed and asked again when wrong; Ctrl-C keeps the answers given so
+    far. Answers are stored per site and can be edited by running the command again (Enter
+    keeps an answer, '-' clears it). A --from file is checked whole and every problem is
+    listed. The format of --from files: docs/handbook-templates.md.
     """
     current = app.intakes.get(site)
     console = Console(highlight=False)
@@ -52,13 +56,31 @@ def intake(app: Handoff, site: str, source: str | None, show: bool, as_json: boo
         text = sys.stdin.buffer.read() if source == "-" else _read(Path(source))
         answers = parse_intake(text, "standard input" if source == "-" else source)
     else:
-        if not sys.stdin.isatty():
+        if not _has_terminal():
             raise InvalidInputError("No terminal to ask the questions on.",
                                     "answer in a file and pass --from FILE", code="no_terminal")
-        answers = _ask(current)
+        try:
+            answers = _ask(current)
+        except _Interrupted as stop:
+            app.intakes.save(site, stop.answers)
+            console.print(f"Interrupted: kept {_count(stop.answers)} answers of {site}. "
+                          "Run the command again to go on (Enter keeps an answer).")
+            raise SystemExit(1) from None
     app.intakes.save(site, answers)
     console.print(f"Saved the intake of {site} ({_count(answers)} answers). "
                   f"Next: handoff handbook build {site}")
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+class _Interrupted(Exception):
+    """Ctrl-C or Ctrl-D during the questions; carries every answer given so far."""
+
+    def __init__(self, answers: dict) -> None:
+        super().__init__("interrupted")
+        self.answers = answers
 
 
 def _read(path: Path) -> bytes:
@@ -70,17 +92,37 @@ def _read(path: Path) -> bytes:
 
 
 def _ask(current: dict) -> dict:
-    replies: dict[str, object] = {}
-    for group in intake_groups():
-        for field in group.fields:
-            old = get_path(current, field.path)
-            shown = "; ".join(old) if isinstance(old, list) else (old or "")
-            reply = click.prompt(_question(group, field), default=shown,
-                                 show_default=bool(shown)).strip()
-            reply = "" if reply == "-" else reply
-            replies[field.path] = reply.split(";") if field.kind == "list" else reply
+    """Every question in turn, each answer checked as it is given and asked again if wrong.
+
+    Interrupted, it raises _Interrupted with the stored answers updated by every answer
+    given so far (each of them valid), so nothing typed is lost.
+    """
+    replies = {field.path: get_path(current, field.path) for field in intake_fields()}
+    try:
+        for group in intake_groups():
+            for field in group.fields:
+                replies[field.path] = _ask_one(group, field, replies[field.path])
+    except click.Abort:
+        raise _Interrupted(answers_from_fields(replies)) from None
     answers = answers_from_fields(replies)
     return parse_intake(yaml.safe_dump(answers, allow_unicode=True), "your answers")
+
+
+def _ask_one(group: IntakeGroup, field: IntakeField, old: object) -> object:
+    """One answer, asked until it is valid ('-' clears it, Enter keeps the old one)."""
+    shown = "; ".join(old) if isinstance(old, list) else (old or "")
+    while True:
+        reply = click.prompt(_question(group, field), default=shown,
+                             show_default=bool(shown)).strip()
+        reply = "" if reply == "-" else reply
+        value = [part.strip() for part in reply.split(";") if part.strip()] \
+            if field.kind == "list" else reply
+        problems = answer_problems(field.path, value)
+        if not problems:
+            return value
+        for problem in problems:
+            click.echo(f"  {field.label} {problem}. Try again ('-' leaves it blank).",
+                       err=True)
 
 
 def _question(group: IntakeGroup, field: IntakeField) -> str:

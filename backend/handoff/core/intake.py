@@ -201,10 +201,23 @@ def parse_intake(text: str | bytes, source: str = "the intake") -> dict:
                                 code="invalid_intake") from None
     problems = intake_problems(answers)
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InvalidInputError(f"{source} has a problem: {problems[0]}{more}.",
-                                "correct the answer and try again", code="invalid_intake")
+        raise InvalidInputError(_problems_text(source, problems),
+                                "correct the answers and try again", code="invalid_intake")
     return answers
+
+
+def _problems_text(source: str, problems: list[str]) -> str:
+    """Every problem, one a line, so one reading is enough to fix them all."""
+    if len(problems) == 1:
+        return f"{source} has a problem: {problems[0]}."
+    return f"{source} has {len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+def answer_problems(path: str, value: object) -> list[str]:
+    """The problems of one answer judged alone (what the intake would say about it)."""
+    alone = set_path({}, path, value)
+    return [message for where, message in _problems(alone)
+            if where == path or field_of(where) == path]
 
 
 def get_path(answers: dict, path: str) -> object:
@@ -254,8 +267,8 @@ class Intakes:
                 as change:
             problems = intake_problems(answers)
             if problems:
-                raise InvalidInputError(f"The intake has a problem: {problems[0]}.",
-                                        "correct the answer and try again",
+                raise InvalidInputError(_problems_text("The intake", problems),
+                                        "correct the answers and try again",
                                         code="invalid_intake")
             site = self.sites.get(name)
             with self.sites.store.session() as session:
