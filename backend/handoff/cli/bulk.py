@@ -36,12 +36,20 @@ def run_job(app: Handoff, kind: str, params: dict, names: list[str], *, verb: st
     """Submit a job over `names`, show its progress until it ends; return the final view."""
     jobs = app.jobs_here if in_process else app.jobs
     job_id = jobs.submit(kind, params, targets=names, title=default_title(kind, names))
+    return watch_job(jobs, job_id, verb=verb, total=len(names))
+
+
+def watch_job(jobs, job_id: str, *, verb: str, total: int) -> JobView:
+    """A live progress bar from the store until the job ends; return the final view.
+
+    A job run by this command's own threads stops with the command, so Ctrl-C says so.
+    """
     columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(),
                TextColumn("{task.fields[note]}", style="dim"))
     try:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(verb, total=len(names), failed=0, note="")
+            task = progress.add_task(verb, total=total, failed=0, note="")
             view = jobs.get(job_id)
             while not view.finished:
                 note = "waiting for a worker (handoff worker)" if view.status == QUEUED else ""

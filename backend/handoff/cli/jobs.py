@@ -9,7 +9,7 @@ from rich.text import Text
 
 from handoff.app import Handoff
 from handoff.cli import render
-from handoff.cli.bulk import items_table
+from handoff.cli.bulk import items_table, watch_job
 from handoff.core.jobs import JobView, kinds
 from handoff.errors import InvalidInputError
 
@@ -79,14 +79,21 @@ def show(app: Handoff, job_id: str, wait: bool, timeout: int, as_json: bool) -> 
     console = _console()
     if as_json:
         render.print_json(console, view.as_dict(with_params=False))
-    else:
-        attempts = f", attempt {view.attempts}" if view.attempts > 1 else ""
-        console.print(Text(f"{view.title} — {view.status}{attempts}, {view.done}/{view.total} "
-                           f"done, {view.failed} failed", style="bold"))
-        if view.error:
-            console.print(view.error, soft_wrap=True)
-        if view.items:
-            console.print(items_table(view))
+        if view.status == "failed" or view.failed:
+            raise SystemExit(1)
+        return
+    _print_view(console, view)
+
+
+def _print_view(console: Console, view: JobView) -> None:
+    """A job's state and each site's outcome; exit 1 when the job or any site failed."""
+    attempts = f", attempt {view.attempts}" if view.attempts > 1 else ""
+    console.print(Text(f"{view.title} — {view.status}{attempts}, {view.done}/{view.total} "
+                       f"done, {view.failed} failed", style="bold"))
+    if view.error:
+        console.print(view.error, soft_wrap=True)
+    if view.items:
+        console.print(items_table(view))
     if view.status == "failed" or view.failed:
         raise SystemExit(1)
 
@@ -98,8 +105,16 @@ def retry(app: Handoff, job_id: str) -> None:
     """Start a failed job again, for its sites without a result.
 
     Sites that were done keep their result; a finished job's failed sites are retried
-    with a new job instead (the command its results name).
+    with a new job instead (the command its results name). Without Redis the job runs in
+    this command, with a progress bar, and its results are printed as by `jobs show`
+    (exit 1 when any site failed); with workers it is queued for them.
     """
     view = app.jobs.retry(job_id)
-    _console().print(f"Job {view.id} queued again for {view.total - view.done} sites. "
-                     f"Follow it: handoff jobs show {view.id} --wait", soft_wrap=True)
+    left = view.total - view.done
+    if app.jobs.runner.name != "inprocess":
+        _console().print(f"Job {view.id} queued again for {left} sites. "
+                         f"Follow it: handoff jobs show {view.id} --wait", soft_wrap=True)
+        return
+    # Run here: this command's threads do the work, so it stays until the job ends.
+    _print_view(_console(), watch_job(app.jobs, view.id, verb="Retrying",
+                                      total=view.total))
