@@ -1,0 +1,1 @@
+"""A fake fleet of WordPress sites on loopback addresses, for tests and benchmarks."""
