@@ -9,6 +9,7 @@ namespace Handoff\Companion;
 
 use WP_Application_Passwords;
 use WP_Error;
+use WP_Session_Tokens;
 use WP_User;
 
 defined( 'ABSPATH' ) || exit;
@@ -23,7 +24,8 @@ final class Bridge_Connection {
 
 	/**
 	 * Creates (or reuses) the bridge user, revokes its old Application Passwords, creates
-	 * a new one and returns the connection key built from it.
+	 * a new one and returns the connection key built from it. A reused bridge user is taken
+	 * back first (reset_account()): rotating the key leaves a leaked one nothing.
 	 *
 	 * @return array{key: string, user_login: string}|WP_Error
 	 */
@@ -47,7 +49,12 @@ final class Bridge_Connection {
 		Capabilities::install();
 		$user    = $this->bridge_user();
 		$created = false;
-		if ( ! $user ) {
+		if ( $user ) {
+			$reset = $this->reset_account( $user );
+			if ( is_wp_error( $reset ) ) {
+				return $reset;
+			}
+		} else {
 			$user = $this->create_bridge_user();
 			if ( is_wp_error( $user ) ) {
 				return $user;
@@ -101,6 +108,18 @@ final class Bridge_Connection {
 	}
 
 	/**
+	 * Revokes the bridge user's Application Passwords and takes back everything else a
+	 * leaked key could have changed (reset_account()); the user stays (deactivation).
+	 */
+	public function revoke_all(): void {
+		$user = $this->bridge_user();
+		if ( $user ) {
+			WP_Application_Passwords::delete_all_application_passwords( $user->ID );
+			$this->reset_account( $user );
+		}
+	}
+
+	/**
 	 * Revokes the bridge user's Application Passwords; the user stays.
 	 */
 	public function revoke_passwords(): void {
@@ -123,6 +142,7 @@ final class Bridge_Connection {
 		}
 		$count = count( WP_Application_Passwords::get_user_application_passwords( $user->ID ) );
 		WP_Application_Passwords::delete_all_application_passwords( $user->ID );
+		$this->reset_account( $user );
 		return array( 'revoked' => $count );
 	}
 
@@ -208,20 +228,72 @@ final class Bridge_Connection {
 		for ( $suffix = 2; username_exists( $login ); $suffix++ ) {
 			$login = self::LOGIN . '-' . $suffix;
 		}
-		$email = $login . '@handoff.invalid';
-		$id    = wp_insert_user(
-			array(
-				'user_login'   => $login,
-				'user_email'   => $email,
-				'user_pass'    => wp_generate_password( 64, true, true ),
-				'display_name' => 'Handoff backend',
-				'description'  => __( 'Used by the developer\'s Handoff backend to read this site. Nobody knows its login password; it signs in only with an Application Password. Remove it with Settings → Handoff → Disconnect.', 'handoff-companion' ),
-				'role'         => Capabilities::BRIDGE_ROLE,
+		$id = wp_insert_user(
+			array_merge(
+				self::profile( $login ),
+				array(
+					'user_login' => $login,
+					'user_pass'  => self::unknown_password(),
+					'role'       => Capabilities::BRIDGE_ROLE,
+				)
 			)
 		);
 		if ( is_wp_error( $id ) ) {
 			return $id;
 		}
 		return get_user_by( 'id', $id );
+	}
+
+	/**
+	 * Takes the bridge user back from whoever held its key: a new random login password
+	 * (which also voids any pending password reset link), its own e-mail and profile again,
+	 * no pending e-mail change and no session. WordPress sends no mail about any of it: the
+	 * e-mail it would write to may be the attacker's.
+	 *
+	 * @param WP_User $user The bridge user.
+	 * @return true|WP_Error
+	 */
+	private function reset_account( WP_User $user ) {
+		wp_set_password( self::unknown_password(), $user->ID );
+		add_filter( 'send_email_change_email', array( self::class, 'send_no_mail' ), PHP_INT_MAX );
+		add_filter( 'send_password_change_email', array( self::class, 'send_no_mail' ), PHP_INT_MAX );
+		$updated = wp_update_user( array_merge( array( 'ID' => $user->ID ), self::profile( $user->user_login ) ) );
+		remove_filter( 'send_email_change_email', array( self::class, 'send_no_mail' ), PHP_INT_MAX );
+		remove_filter( 'send_password_change_email', array( self::class, 'send_no_mail' ), PHP_INT_MAX );
+		delete_user_meta( $user->ID, '_new_email' );
+		WP_Session_Tokens::get_instance( $user->ID )->destroy_all();
+		return is_wp_error( $updated ) ? $updated : true;
+	}
+
+	/**
+	 * No notification mail (send_email_change_email, send_password_change_email).
+	 */
+	public static function send_no_mail(): bool {
+		return false;
+	}
+
+	/**
+	 * The bridge user's e-mail, names and description, as Connect creates and restores them.
+	 *
+	 * @param string $login The bridge user's login.
+	 * @return array<string, string>
+	 */
+	private static function profile( string $login ): array {
+		return array(
+			'user_email'   => $login . '@handoff.invalid',
+			'display_name' => 'Handoff backend',
+			'nickname'     => $login,
+			'first_name'   => '',
+			'last_name'    => '',
+			'user_url'     => '',
+			'description'  => __( 'Used by the developer\'s Handoff backend to read this site. Nobody knows its login password; it signs in only with an Application Password. Remove it with Settings → Handoff → Disconnect.', 'handoff-companion' ),
+		);
+	}
+
+	/**
+	 * A login password nobody knows.
+	 */
+	private static function unknown_password(): string {
+		return wp_generate_password( 64, true, true );
 	}
 }

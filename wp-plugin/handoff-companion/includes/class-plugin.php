@@ -11,7 +11,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Registers hooks only. Every class is loaded on demand, so an ordinary admin page view
- * costs a few add_action() calls and a front-end view costs nothing more than that.
+ * costs a few add_action() calls and a front-end view costs nothing more than that and the
+ * bridge lock-down's check of the current user.
  */
 final class Plugin {
 
@@ -19,6 +20,7 @@ final class Plugin {
 	 * Registers the hooks of every part of the plugin.
 	 */
 	public static function add_hooks(): void {
+		self::lock_down_the_bridge_user();
 		add_action( 'rest_api_init', array( Rest_Controller::class, 'register' ) );
 		add_filter( 'xmlrpc_methods', array( Xmlrpc_Methods::class, 'register' ) );
 		// wp_doing_ajax() first: on every other request no class of the plugin is loaded.
@@ -35,11 +37,33 @@ final class Plugin {
 	}
 
 	/**
+	 * The bridge user is a key, not an account (Bridge_Lockdown). On every request, front end
+	 * included: a session cookie of the bridge user must make nobody current anywhere. Each
+	 * callback returns at once for anybody else, with no query.
+	 */
+	private static function lock_down_the_bridge_user(): void {
+		// Sign-in: the Application Password only, checked first and last around WordPress's
+		// own authentication (priority 20) and last for the current user.
+		add_filter( 'authenticate', array( Bridge_Lockdown::class, 'forget_application_password' ), PHP_INT_MIN );
+		add_action( 'application_password_did_authenticate', array( Bridge_Lockdown::class, 'remember_application_password' ) );
+		add_filter( 'wp_authenticate_user', array( Bridge_Lockdown::class, 'refuse_login_password' ), 10, 2 );
+		add_filter( 'authenticate', array( Bridge_Lockdown::class, 'check_authenticated' ), PHP_INT_MAX );
+		add_filter( 'determine_current_user', array( Bridge_Lockdown::class, 'check_current_user' ), PHP_INT_MAX );
+		add_filter( 'allow_password_reset', array( Bridge_Lockdown::class, 'allow_password_reset' ), 10, 2 );
+		// What it may do: nothing to any account, nothing outside handoff/v1.
+		add_filter( 'map_meta_cap', array( Bridge_Lockdown::class, 'map_meta_cap' ), 10, 4 );
+		add_filter( 'rest_pre_dispatch', array( Bridge_Lockdown::class, 'rest_pre_dispatch' ), PHP_INT_MAX, 3 );
+		add_filter( 'rest_request_before_callbacks', array( Bridge_Lockdown::class, 'rest_request_before_callbacks' ), PHP_INT_MAX, 3 );
+	}
+
+	/**
 	 * On deactivation the backend loses access at once: its Application Passwords are
-	 * revoked. The bridge user and role stay until uninstall, so reactivating and
-	 * reconnecting keeps the same account.
+	 * revoked, and whatever else could sign in as the bridge user (a login password, a
+	 * session, a changed e-mail for a password reset) is taken back, since without the
+	 * plugin nothing else holds the bridge user to its key. The bridge user and role stay
+	 * until uninstall, so reactivating and reconnecting keeps the same account.
 	 */
 	public static function deactivate(): void {
-		( new Bridge_Connection() )->revoke_passwords();
+		( new Bridge_Connection() )->revoke_all();
 	}
 }
