@@ -29,15 +29,25 @@ class AdminMenuEndpointTest extends Handoff_Test_Case {
 	 * @return array<string, mixed>
 	 */
 	private function respond(): array {
+		return $this->answer_of( array( Admin_Menu_Endpoint::class, 'respond' ) );
+	}
+
+	/**
+	 * Runs code that answers as admin-ajax.php would (JSON, then wp_die()); returns the JSON.
+	 *
+	 * @param callable $callback The code.
+	 * @return array<string, mixed>
+	 */
+	private function answer_of( callable $callback ): array {
 		add_filter( 'wp_doing_ajax', '__return_true' );
 		ob_start();
 		try {
-			$this->expect_wp_die( array( Admin_Menu_Endpoint::class, 'respond' ) );
+			$this->expect_wp_die( $callback );
 		} finally {
 			$output = (string) ob_get_clean();
 		}
 		$data = json_decode( $output, true );
-		$this->assertIsArray( $data, "respond() sent JSON: {$output}" );
+		$this->assertIsArray( $data, "The answer is JSON: {$output}" );
 		return $data;
 	}
 
@@ -206,6 +216,109 @@ class AdminMenuEndpointTest extends Handoff_Test_Case {
 		$this->assertSame( 10, has_filter( 'application_password_is_api_request', '__return_true' ) );
 		$this->assertSame( 10, has_action( 'wp_ajax_' . Admin_Menu_Endpoint::ACTION, array( Admin_Menu_Endpoint::class, 'respond' ) ) );
 		$this->assertSame( 10, has_action( 'wp_ajax_nopriv_' . Admin_Menu_Endpoint::ACTION, array( Admin_Menu_Endpoint::class, 'respond' ) ) );
+		$this->assertSame( PHP_INT_MIN, has_action( 'admin_init', array( Admin_Menu_Endpoint::class, 'refuse_unexpected_input' ) ), 'The input check runs before every other admin_init handler.' );
+	}
+
+	/**
+	 * Requests on this action that carry more than the backend sends.
+	 *
+	 * @return array<string, array{0: array<string, mixed>, 1: array<string, mixed>, 2: array<string, mixed>, 3: string[]}>
+	 */
+	public function requests_with_foreign_input(): array {
+		$credentials = array(
+			'user'     => 'handoff-bridge',
+			'password' => 'abcd',
+		);
+		$action      = array( 'action' => Admin_Menu_Endpoint::ACTION );
+		return array(
+			'a query parameter' => array( $action + array( 'default_role' => 'administrator' ), $credentials, array(), array( 'GET default_role' ) ),
+			'form fields'       => array(
+				$action,
+				$credentials + array(
+					'default_role'       => 'administrator',
+					'users_can_register' => '1',
+				),
+				array(),
+				array( 'POST default_role', 'POST users_can_register' ),
+			),
+			'a file'            => array( $action, $credentials, array( 'import' => array( 'name' => 'settings.json' ) ), array( 'FILES import' ) ),
+			'a nested field'    => array( $action, $credentials + array( 'options' => array( 'default_role' => 'administrator' ) ), array(), array( 'POST options' ) ),
+		);
+	}
+
+	/**
+	 * At admin_init, before any other plugin's handler, a request on this action carrying
+	 * input the backend never sends gets 400 `handoff_unexpected_input`, naming it.
+	 *
+	 * @dataProvider requests_with_foreign_input
+	 *
+	 * @param array<string, mixed> $get        The query.
+	 * @param array<string, mixed> $post       The form fields.
+	 * @param array<string, mixed> $files      The uploads.
+	 * @param string[]             $unexpected What the answer names.
+	 */
+	public function test_foreign_input_is_refused_before_other_admin_init_handlers( array $get, array $post, array $files, array $unexpected ): void {
+		Admin_Menu_Endpoint::add_hooks();
+		$others_ran = false;
+		add_action(
+			'admin_init',
+			static function () use ( &$others_ran ) {
+				$others_ran = true;
+			},
+			PHP_INT_MIN + 1
+		);
+		$_GET   = wp_slash( $get );
+		$_FILES = $files;
+		$this->post( $post );
+
+		$answer = $this->answer_of( static fn () => do_action( 'admin_init' ) );
+
+		$this->assertSame( 'handoff_unexpected_input', $answer['code'] );
+		$this->assertSame( 400, $answer['data']['status'] );
+		$this->assertSame( $unexpected, $answer['data']['unexpected'] );
+		$this->assertFalse( $others_ran, 'No other admin_init handler saw the request.' );
+	}
+
+	/**
+	 * What the backend sends (action in the query, user and password in the body) passes.
+	 */
+	public function test_the_backend_s_request_passes_admin_init(): void {
+		$_GET = array( 'action' => Admin_Menu_Endpoint::ACTION );
+		$this->post(
+			array(
+				'user'     => 'handoff-bridge',
+				'password' => 'abcd efgh',
+			)
+		);
+		$sent = false;
+		add_filter(
+			'wp_die_ajax_handler',
+			static function ( $handler ) use ( &$sent ) {
+				$sent = true;
+				return $handler;
+			}
+		);
+
+		Admin_Menu_Endpoint::refuse_unexpected_input(); // Returns: the request goes on.
+
+		$this->assertFalse( $sent, 'Nothing was sent.' );
+	}
+
+	/**
+	 * respond() checks the input too (a plugin may have removed the admin_init check).
+	 */
+	public function test_respond_refuses_foreign_input(): void {
+		wp_set_current_user( $this->connect_bridge()['user']->ID );
+		$_GET = array(
+			'action'       => Admin_Menu_Endpoint::ACTION,
+			'default_role' => 'administrator',
+		);
+
+		$answer = $this->respond();
+
+		$this->assertSame( 'handoff_unexpected_input', $answer['code'] );
+		$this->assertSame( array( 'GET default_role' ), $answer['data']['unexpected'] );
+		$this->assertArrayNotHasKey( 'full', $answer );
 	}
 
 	/**

@@ -18,9 +18,12 @@ defined( 'ABSPATH' ) || exit;
  * plugin's `admin_menu` callbacks — for a user who holds every capability any role on
  * the site has, and derives from that tree what each role can open.
  *
- * Runs in a REST or XML-RPC request; every global it touches is restored afterwards and
- * nothing is written. A plugin that fails while building its menu (or calls wp_die()) is
- * reported in `warnings` and the rest of the menu is still returned.
+ * Runs in a REST, XML-RPC or admin-ajax request; every global it touches is restored
+ * afterwards. Other plugins' code runs here with those capabilities, so all of it runs in
+ * a Capture_Quarantine: no request input, no database writes, no outgoing HTTP, mail or
+ * redirects (each blocked attempt is a warning). A plugin that fails while building its
+ * menu (or calls wp_die()) is reported in `warnings` and the rest of the menu is still
+ * returned.
  */
 final class Admin_Menu_Snapshot {
 
@@ -85,12 +88,20 @@ final class Admin_Menu_Snapshot {
 	 * @return array{context: string, full: array<int, array<string, mixed>>, by_role: array<string, array<int, array<string, mixed>>>, warnings: string[]}
 	 */
 	public function take(): array {
-		$raw     = $this->capture();
-		$full    = $this->tree( $raw['menu'], $raw['submenu'] );
-		$by_role = array();
-		foreach ( wp_roles()->role_objects as $name => $role ) {
-			$by_role[ (string) $name ] = $this->visible_to( $role, $full );
+		// The per-role part runs plugins' `user_has_cap` and `map_meta_cap` filters: quarantined too.
+		$quarantine = new Capture_Quarantine();
+		$quarantine->enter();
+		try {
+			$raw     = $this->capture( $quarantine );
+			$full    = $this->tree( $raw['menu'], $raw['submenu'] );
+			$by_role = array();
+			foreach ( wp_roles()->role_objects as $name => $role ) {
+				$by_role[ (string) $name ] = $this->visible_to( $role, $full );
+			}
+		} finally {
+			$quarantine->leave();
 		}
+		$this->warnings = self::merged( $this->warnings, $quarantine->warnings() );
 		return array(
 			'context'  => is_admin() ? 'admin' : 'api',
 			'full'     => $full,
@@ -100,11 +111,24 @@ final class Admin_Menu_Snapshot {
 	}
 
 	/**
+	 * Warnings of both lists, once each, in order.
+	 *
+	 * @param string[] $first  Warnings.
+	 * @param string[] $second More warnings.
+	 * @return string[]
+	 */
+	private static function merged( array $first, array $second ): array {
+		return array_values( array_unique( array_merge( $first, $second ) ) );
+	}
+
+	/**
 	 * Runs wp-admin/menu.php with the `admin_menu` hook and returns $menu and $submenu.
 	 *
+	 * @param Capture_Quarantine $quarantine The quarantine it runs in (its warnings are kept
+	 *                                       with the first capture).
 	 * @return array{menu: array<int|string, array<int, mixed>>, submenu: array<string, array<int|string, array<int, mixed>>>}
 	 */
-	private function capture(): array {
+	private function capture( Capture_Quarantine $quarantine ): array {
 		// phpcs:ignore Squiz.PHP.GlobalKeyword -- wp-admin/menu.php runs here and must see these as globals.
 		global $menu, $submenu, $_wp_menu_nopriv, $_wp_submenu_nopriv, $_wp_real_parent_file, $_registered_pages, $_parent_pages, $admin_page_hooks, $menu_order, $default_menu_order, $_wp_last_object_menu, $_wp_last_utility_menu;
 
@@ -171,21 +195,29 @@ final class Admin_Menu_Snapshot {
 			}
 			remove_filter( 'doing_it_wrong_trigger_error', '__return_false', PHP_INT_MAX );
 		}
-		self::$first_capture = array_merge( $captured, array( 'warnings' => $this->warnings ) );
+		self::$first_capture = array_merge( $captured, array( 'warnings' => self::merged( $this->warnings, $quarantine->warnings() ) ) );
 		return $captured;
 	}
 
 	/**
-	 * An in-memory user (never saved) holding the administrator role and every capability
-	 * of every role, so the captured menu has every item some role can open.
+	 * An in-memory user (never saved, ID 0: no real account) holding every capability some
+	 * role holds, and nothing else, so the captured menu has every item some role can open.
+	 * It has the administrator role, as plugins that look at roles expect, only where that
+	 * role exists.
 	 */
 	private function user_with_every_capability(): WP_User {
-		$user        = new WP_User();
-		$user->roles = array( 'administrator' );
-		$user->caps  = array( 'administrator' => true );
-		$allcaps     = array( 'exist' => true );
+		$user    = new WP_User();
+		$allcaps = array( 'exist' => true );
 		foreach ( wp_roles()->role_objects as $role ) {
 			$allcaps = array_merge( $allcaps, array_filter( (array) $role->capabilities ) );
+		}
+		$user->roles = array();
+		$user->caps  = array();
+		if ( wp_roles()->is_role( 'administrator' ) ) {
+			$user->roles = array( 'administrator' );
+			$user->caps  = array( 'administrator' => true );
+			// What WP_User::get_role_caps() gives an administrator: the role name as a capability.
+			$allcaps['administrator'] = true;
 		}
 		$user->allcaps = $allcaps;
 		return $user;

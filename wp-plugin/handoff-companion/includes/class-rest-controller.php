@@ -336,10 +336,25 @@ final class Rest_Controller {
 	}
 
 	/**
-	 * GET /inventory.
+	 * GET /inventory. Building it runs other plugins' menu code (Admin_Menu_Snapshot), so a
+	 * request carrying anything but `rest_route` (plain permalinks) is refused first: the
+	 * backend sends no parameter and no body (backend/handoff/wordpress/rest.py).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
 	 */
-	public static function inventory(): WP_REST_Response {
-		return new WP_REST_Response( Inventory::build(), 200 );
+	public static function inventory( WP_REST_Request $request ) {
+		$refusal = Input_Allowlist::refusal(
+			array( 'rest_route' ),
+			Input_Allowlist::NO_BODY,
+			array(
+				'GET'   => array_keys( (array) $request->get_query_params() ),
+				'POST'  => array_keys( (array) $request->get_body_params() ),
+				'FILES' => array_keys( (array) $request->get_file_params() ),
+			),
+			(string) $request->get_body()
+		);
+		return $refusal ? $refusal : new WP_REST_Response( Inventory::build(), 200 );
 	}
 
 	/**

@@ -54,14 +54,21 @@ final class Xmlrpc_Methods {
 	}
 
 	/**
-	 * Method handoff.inventory( username, password ).
+	 * Method handoff.inventory( username, password ). Building it runs other plugins' menu
+	 * code (Admin_Menu_Snapshot), so a request with a query string, form fields or uploads is
+	 * refused first: XML-RPC sends none, but an XML body sent as a form lands in $_POST (a
+	 * CDATA section can carry `&default_role=administrator&`).
 	 *
 	 * @param array<int, mixed> $args Username and password.
 	 * @return array<string, mixed>|IXR_Error
 	 */
 	public static function inventory( $args ) {
 		$denied = self::authenticate( $args );
-		return $denied ? $denied : Inventory::build();
+		if ( $denied ) {
+			return $denied;
+		}
+		$refusal = Input_Allowlist::refusal( array(), Input_Allowlist::ANY_BODY );
+		return $refusal ? self::fault( $refusal ) : Inventory::build();
 	}
 
 	/**
