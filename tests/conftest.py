@@ -103,8 +103,9 @@ def database_url(tmp_path, request) -> str:
     if TEST_ENGINE == "postgresql":
         return request.getfixturevalue("postgres_database")
     path = tmp_path / "handoff-home" / "handoff.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as Handoff makes it
     shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    path.chmod(0o600)
     return f"sqlite:///{path}"
 
 

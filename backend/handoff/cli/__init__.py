@@ -10,6 +10,7 @@ from rich.console import Console
 from handoff import __version__
 from handoff.app import Handoff
 from handoff.errors import HandoffError
+from handoff.storage import permissions
 
 
 class HandoffGroup(click.Group):
@@ -40,7 +41,15 @@ def main(ctx: click.Context) -> None:
     HANDOFF_DATABASE_URL to use another database, and HANDOFF_REDIS_URL to run bulk jobs
     in `handoff worker` processes.
     """
-    ctx.ensure_object(Handoff)
+    _warn_exposed(ctx.ensure_object(Handoff))
+
+
+def _warn_exposed(handoff: Handoff) -> None:
+    """Say once, on stderr, which of Handoff's files other users may read (docs/database.md)."""
+    console = Console(stderr=True, highlight=False)
+    for exposure in permissions.report(handoff.settings):
+        console.print(f"[bold yellow]Warning:[/] {exposure.cause}", soft_wrap=True)
+        console.print(f"[bold]Fix:[/] {exposure.fix}", soft_wrap=True)
 
 
 def _register() -> None:

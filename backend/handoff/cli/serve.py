@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import re
+from collections.abc import Iterable
 
 import click
 from rich.console import Console
@@ -11,6 +14,46 @@ from handoff.app import Handoff
 from handoff.errors import InvalidInputError
 
 pass_app = click.make_pass_decorator(Handoff)
+
+
+WILDCARDS = ("0.0.0.0", "::", "")  # every address of the machine, loopback included
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+def trusted_hosts(host: str, names: Iterable[str] = ()) -> list[str]:
+    """The host names the dashboard answers to: how its address is written, and `names`."""
+    address = host.strip("[]").lower()
+    if address in WILDCARDS or address == "localhost":
+        served = list(LOOPBACK_NAMES)
+    elif is_loopback(address):
+        served = [address, "localhost"]
+    else:
+        served = [address]
+    return list(dict.fromkeys([*served, *(n.strip().rstrip(".").lower() for n in names)]))
+
+
+def _host_names(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --host-name as a browser sends it: lower case, IDNA, no trailing dot."""
+    names = []
+    for value in values:
+        name = value.strip().rstrip(".").lower()
+        with contextlib.suppress(UnicodeError):  # a name IDNA refuses is refused just below
+            name = name.encode("idna").decode("ascii")
+        if not (_NAME.fullmatch(name) or _is_address(name)):
+            raise click.BadParameter(f"{value!r} is not a host name: give the name alone, "
+                                     "as in --host-name handoff.example.com (no https://, "
+                                     "path or port).")
+        names.append(name)
+    return tuple(names)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:
@@ -29,12 +72,20 @@ def is_loopback(host: str) -> bool:
               help="Port to listen on.")
 @click.option("--allow-remote", is_flag=True,
               help="Allow a non-loopback --host. The server speaks plain HTTP: put it behind "
-                   "a TLS proxy before exposing it.")
+                   "a TLS proxy before exposing it. The login cookie is then sent over HTTPS "
+                   "only (Secure).")
+@click.option("--host-name", "host_names", metavar="NAME", multiple=True,
+              callback=_host_names,
+              help="Also answer to requests for NAME (repeatable), e.g. the public name of "
+                   "the TLS proxy in front of it. Requests for any other name are refused "
+                   "with 400 (they may come from another site's page, by DNS rebinding); "
+                   "the address of --host (with localhost for loopback and 0.0.0.0) is "
+                   "always served.")
 @click.option("--create-token", "token_name", metavar="NAME",
               help="Create an API token called NAME, print it once, and exit (only its hash "
                    "is stored); the same as `handoff token create NAME`.")
 @pass_app
-def serve(app: Handoff, host: str, port: int, allow_remote: bool,
+def serve(app: Handoff, host: str, port: int, allow_remote: bool, host_names: tuple[str, ...],
           token_name: str | None) -> None:
     """Run the dashboard (sites, check, sync, inventory) and the JSON API at /api/v1.
 
@@ -59,5 +110,11 @@ def serve(app: Handoff, host: str, port: int, allow_remote: bool,
                                 "add --allow-remote behind a TLS proxy", code="remote_host")
     from werkzeug.serving import run_simple
 
+    names = trusted_hosts(host, host_names)
+    web = create_app(app, trusted_hosts=names, remote=allow_remote)
     console.print(f"Handoff dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
-    run_simple(host, port, create_app(app), threaded=True, use_reloader=False)
+    console.print(f"Answers to: {', '.join(names)} (others: --host-name NAME)", soft_wrap=True)
+    if allow_remote:
+        console.print("The login cookie is Secure: open the dashboard through its HTTPS "
+                      "proxy.")
+    run_simple(host, port, web, threaded=True, use_reloader=False)

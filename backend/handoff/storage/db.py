@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handoff.storage import engines
 from handoff.storage.engines import StoreError
 from handoff.storage.limits import refuse_unstorable_text
+from handoff.storage.permissions import create_private_file, private_directory
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE_COMMAND = "handoff db upgrade"
@@ -79,6 +80,7 @@ class Store:
                                     connect_args=engines.connect_args(self.url))
         if self.engine_name == "sqlite":
             _enable_sqlite_foreign_keys(self.engine)
+            event.listen(self.engine, "do_connect", self._create_private_sqlite_file)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", refuse_unstorable_text)
 
@@ -145,12 +147,23 @@ class Store:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _create_private_sqlite_file(self, *_connect_arguments) -> None:
+        """Before SQLite creates the database (0644), create it empty and 0600 ourselves.
+
+        An empty file is an empty SQLite database; SQLite then gives its journal, WAL and
+        shared-memory files the same mode.
+        """
+        path = self._sqlite_file()
+        if path is not None and not path.exists():
+            self._make_sqlite_directory()
+            create_private_file(path)
+
     def _make_sqlite_directory(self) -> None:
         path = self._sqlite_file()
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_directory(path.parent)
         except OSError as error:
             raise StoreError(f"Cannot create the directory of the SQLite database {path}: "
                              f"{error.strerror}.", "set HANDOFF_HOME (or HANDOFF_DATABASE_URL) "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from handoff.errors import HandoffError
+from handoff.storage.permissions import create_private_file
 
 
 class Vault:
@@ -19,11 +19,8 @@ class Vault:
     @classmethod
     def from_file(cls, path: Path) -> Vault:
         """Return a vault whose key lives in `path`, creating it (mode 0600) on first use."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(Fernet.generate_key())
+        if not path.exists():  # its directory (HANDOFF_HOME) is made 0700 too
+            create_private_file(path, Fernet.generate_key())
         return cls(path.read_bytes().strip())
 
     def encrypt(self, secret: str) -> str:

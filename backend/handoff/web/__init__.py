@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
 
 from handoff.app import Handoff
 from handoff.core.actor import reset_actor, set_actor
+from handoff.storage import permissions
 from handoff.web.accounts import Accounts, session_secret
 
 SECURITY_HEADERS = {
@@ -18,6 +21,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# The names a dashboard on this machine answers to unless told others (any port).
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::[0-9]{1,5})?")
 PUBLIC_ENDPOINTS = {"auth.setup", "auth.login", "static", "api_docs.openapi"}
 
 # Every feature is one module of this package. A module may define
@@ -37,15 +43,22 @@ MAIN_NAV = [("sites.index", "Sites"), ("menu_editor.library", "Profiles"),
             ("jobs.index", "Jobs"), ("audit.index", "Audit"), ("tokens.index", "API tokens")]
 
 
-def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
-    """Return the dashboard for one backend; `testing` only turns on Flask's test mode."""
+def create_app(handoff: Handoff, *, testing: bool = False,
+               trusted_hosts: Iterable[str] = LOOPBACK_NAMES, remote: bool = False) -> Flask:
+    """Return the dashboard for one backend; `testing` only turns on Flask's test mode.
+
+    `trusted_hosts`: the host names it answers to (any port), anything else is a 400;
+    `remote`: served to other machines (behind a TLS proxy), so the cookie is Secure.
+    """
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=session_secret(handoff), TESTING=testing,
+        SECRET_KEY=session_secret(handoff), TESTING=testing, SESSION_COOKIE_SECURE=remote,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="handoff_session", PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.extensions["handoff"] = handoff
+    for exposure in permissions.report(handoff.settings):  # each once per process
+        app.logger.warning(exposure.message)
     app.extensions["handoff_accounts"] = Accounts(handoff)
 
     for module in feature_modules():
@@ -56,10 +69,20 @@ def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
     from handoff.web import api
     app.register_blueprint(api.docs_blueprint, url_prefix="/api")
 
+    trusted = frozenset(filter(None, map(host_name, trusted_hosts)))
+
+    @app.before_request
+    def _trusted_host():  # registered first: before the login lookup and any view
+        check_host(trusted)
+
     @app.before_request
     def _load_user():
-        user_id = session.get("user_id")
-        g.user = app.extensions["handoff_accounts"].username(user_id) if user_id else None
+        g.user = None
+        if "user_id" in session:  # checked on every request: logout may have ended it
+            g.user = app.extensions["handoff_accounts"].signed_in(
+                session.get("user_id"), session.get("generation"))
+            if g.user is None:
+                session.clear()
 
     @app.before_request
     def _guard():
@@ -127,6 +150,30 @@ def create_app(handoff: Handoff, *, testing: bool = False) -> Flask:
                                message=error.description), 400
 
     return app
+
+
+def host_name(host: str) -> str | None:
+    """The name in a Host header or option ("Name.example.:8765" -> "name.example")."""
+    if host.count(":") > 1 and not host.startswith("["):
+        host = f"[{host}]"  # a bare IPv6 address, as written in an option
+    match = _HOST.fullmatch(host.strip())
+    return match["name"].strip("[]").rstrip(".").lower() if match else None
+
+
+def check_host(trusted: frozenset[str]) -> None:
+    """Refuse a request sent to a name this dashboard is not served under.
+
+    A web page can point its own DNS name at 127.0.0.1 (DNS rebinding) and then call the
+    dashboard as if it were its own site; the browser still sends that page's name as Host.
+    Flask's TRUSTED_HOSTS (3.1+) would only be checked when a view builds a URL.
+    """
+    sent = request.environ.get("HTTP_HOST", "")
+    if host_name(sent) not in trusted:
+        shown = sent[:100] or "(none)"
+        abort(400, f"This dashboard does not answer to the host name {shown}: a page of "
+                   "another site may be trying to reach it under its own name. If you opened "
+                   "it by this name on purpose, start it with `handoff serve --host-name "
+                   "NAME`.")
 
 
 def wants_json() -> bool:

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from handoff.app import Handoff
 from handoff.errors import InvalidInputError, NotFoundError
 from handoff.storage.models import UTCDateTime
+from handoff.storage.permissions import create_private_file
 
 MIN_PASSWORD = 12
 TOKEN_PREFIX = "hdf_"
@@ -28,7 +39,9 @@ users = Table("dashboard_users", _metadata,
               Column("id", Integer, primary_key=True),
               Column("username", String(100)),
               Column("password_hash", String(255)),
-              Column("created_at", UTCDateTime))
+              Column("created_at", UTCDateTime),
+              # migration 0010: in every session cookie; +1 ends all the user's sessions
+              Column("session_generation", Integer))
 tokens = Table("api_tokens", _metadata,
                Column("id", Integer, primary_key=True),
                Column("name", String(100)),
@@ -68,17 +81,14 @@ class Accounts:
         username = username.strip()
         if not username or len(username) > 100:
             errors["username"] = "Enter a user name (at most 100 characters)."
-        if len(password) < MIN_PASSWORD:
-            errors["password"] = f"Use at least {MIN_PASSWORD} characters."
-        elif password != repeat:
-            errors["repeat"] = "The two passwords differ."
+        errors.update(_password_errors(password, repeat))
         if not errors and self.has_user():
             errors["username"] = "The dashboard's login exists already."
         if not errors:
             with self.store.session() as session:
                 session.execute(insert(users).values(
                     username=username, password_hash=generate_password_hash(password),
-                    created_at=datetime.now(UTC)))
+                    created_at=datetime.now(UTC), session_generation=0))
         return errors
 
     def verify(self, username: str, password: str) -> int | None:
@@ -94,6 +104,41 @@ class Accounts:
     def username(self, user_id: int) -> str | None:
         with self.store.session() as session:
             return session.scalar(select(users.c.username).where(users.c.id == user_id))
+
+    def session_generation(self, user_id: int) -> int | None:
+        """The generation a new session of this user carries (None: no such user)."""
+        with self.store.session() as session:
+            return session.scalar(select(users.c.session_generation)
+                                  .where(users.c.id == user_id))
+
+    def signed_in(self, user_id: object, generation: object) -> str | None:
+        """The user name of a session, if its user exists and it was not ended since."""
+        if not isinstance(user_id, int) or not isinstance(generation, int):
+            return None  # also a cookie signed before sessions had a generation
+        with self.store.session() as session:
+            return session.scalar(select(users.c.username).where(
+                users.c.id == user_id, users.c.session_generation == generation))
+
+    def end_sessions(self, user_id: int) -> None:
+        """End every session of the user, in every browser (logout does this)."""
+        with self.store.session() as session:
+            session.execute(update(users).where(users.c.id == user_id).values(
+                session_generation=users.c.session_generation + 1))
+
+    def change_password(self, user_id: int, current: str, password: str,
+                        repeat: str) -> dict[str, str]:
+        """Set a new password and end every session; return field errors (nothing changed)."""
+        with self.store.session() as session:
+            stored = session.scalar(select(users.c.password_hash).where(users.c.id == user_id))
+        if stored is None or not check_password_hash(stored, current):
+            return {"current": "The current password is wrong."}
+        errors = _password_errors(password, repeat)
+        if not errors:
+            with self.store.session() as session:
+                session.execute(update(users).where(users.c.id == user_id).values(
+                    password_hash=generate_password_hash(password),
+                    session_generation=users.c.session_generation + 1))
+        return errors
 
     def create_token(self, name: str) -> str:
         """Return a new API token; only its SHA-256 is kept, so show it once."""
@@ -163,6 +208,14 @@ class Accounts:
         return self.token_name(token) is not None
 
 
+def _password_errors(password: str, repeat: str) -> dict[str, str]:
+    if len(password) < MIN_PASSWORD:
+        return {"password": f"Use at least {MIN_PASSWORD} characters."}
+    if password != repeat:
+        return {"repeat": "The two passwords differ."}
+    return {}
+
+
 def _token_name(name: str) -> str:
     """A token's name, stripped; refused when empty, too long or not printable text."""
     name = name.strip()
@@ -184,9 +237,6 @@ def session_secret(handoff: Handoff) -> bytes:
         return hmac.new(settings.secret_key.encode(), b"handoff-dashboard-session",
                         hashlib.sha256).digest()
     path = settings.data_dir / "dashboard.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
+    if not path.exists():  # its directory (HANDOFF_HOME) is made 0700 too
+        create_private_file(path, secrets.token_hex(32).encode())
     return bytes.fromhex(path.read_text().strip())

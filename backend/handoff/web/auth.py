@@ -102,12 +102,32 @@ def _attempt(username: str, password: str, address: str):
     target = _safe_next(request.args.get("next"))
     session.clear()
     session["user_id"] = user_id
+    # Logout and a password change raise the user's generation: this cookie then opens nothing.
+    session["generation"] = accounts().session_generation(user_id)
     session.permanent = True
     return redirect(target)
 
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
+    """End every session of this user, not only this browser's (a copied cookie dies too)."""
+    accounts().end_sessions(session["user_id"])
     session.clear()
     flash("Logged out.", "ok")
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+def password():
+    """Change the login's password; every session of the user ends, this browser's too."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":  # the app checked the CSRF token and the login
+        errors = accounts().change_password(session["user_id"], request.form.get("current", ""),
+                                            request.form.get("password", ""),
+                                            request.form.get("repeat", ""))
+        if not errors:
+            session.clear()
+            flash("The password was changed and every session ended. Log in with the new "
+                  "password.", "ok")
+            return redirect(url_for("auth.login"))
+    return render_template("password.html", errors=errors), 400 if errors else 200

@@ -17,6 +17,7 @@ from handoff.wordpress.http import (
     Timeouts,
     allows_insecure,
     classify_request_error,
+    get_within_site,
     make_session,
     require_secure_url,
 )
@@ -110,11 +111,16 @@ def _reach_site(key: ConnectionKey, diagnosis: Diagnosis, timeouts: Timeouts) ->
     diagnosis.add("dns", "ok", f"{parts.hostname} resolves.")
     session = make_session(verify=not allows_insecure(key.url, key.env))
     try:
-        response = session.get(key.url, timeout=timeouts.as_requests())
+        response = get_within_site(session, key.url, timeout=timeouts.as_requests())
     except requests.RequestException as exc:
         return _stop(diagnosis, "connect", classify_request_error(exc, key.url, timeouts))
-    scheme = "HTTPS, certificate valid" if parts.scheme == "https" else "plain HTTP (local site)"
-    diagnosis.add("connect", "ok", f"The site answers (HTTP {response.status_code}, {scheme}).")
+    except BridgeError as error:  # the server answers, but sends us off the site
+        diagnosis.add("redirect", "warn", error.cause, error.fix)
+    else:
+        scheme = "HTTPS, certificate valid" if parts.scheme == "https" else \
+            "plain HTTP (local site)"
+        diagnosis.add("connect", "ok",
+                      f"The site answers (HTTP {response.status_code}, {scheme}).")
     _check_rest_index(key, session, diagnosis, timeouts)
     return True
 
@@ -123,9 +129,12 @@ def _check_rest_index(key: ConnectionKey, session: requests.Session, diagnosis: 
                       timeouts: Timeouts) -> None:
     """Look at the public REST index: is this WordPress, and is the plugin's namespace there?"""
     try:
-        response = session.get(key.rest, timeout=timeouts.as_requests())
+        response = get_within_site(session, key.rest, timeout=timeouts.as_requests())
     except requests.RequestException as exc:
         diagnosis.add("rest-index", "warn", classify_request_error(exc, key.rest, timeouts).cause)
+        return
+    except BridgeError as error:
+        diagnosis.add("rest-index", "warn", error.cause, error.fix)
         return
     body = json_body(response)
     if isinstance(body, dict) and "namespaces" in body:

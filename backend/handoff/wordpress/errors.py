@@ -61,6 +61,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rate_limited": ("The site kept answering 429 Too Many Requests ({detail}).",
                      "send fewer requests at once (--per-host, --concurrency), or ask the "
                      "host to allow the backend's IP address"),
+    "redirected": ("The site redirects {url} to {detail}, another address; the backend "
+                   "follows redirects only within the site (and from http:// to https:// on "
+                   "the same host).",
+                   "set the site URL to {host} (connect the site again with that address), "
+                   "or remove the redirect"),
     "url_mismatch": ("The key belongs to {detail}, not to {url}.",
                      "copy the key from the right site's Settings → Handoff screen"),
 }

@@ -7,7 +7,7 @@ import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -15,6 +15,8 @@ from handoff import __version__
 from handoff.wordpress.errors import BridgeError
 
 USER_AGENT = f"Handoff/{__version__} (+https://github.com/wp-handoff)"
+MAX_REDIRECTS = 10
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,53 @@ def make_session(verify: bool) -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.verify = verify
     return session
+
+
+def stays_on_site(source: str, target: str) -> bool:
+    """Whether a redirect from `source` to `target` stays on the site.
+
+    The same scheme, host and port; or http:// to https:// on the same host (sites commonly
+    upgrade), on 443 or the same port.
+    """
+    before, after = urlsplit(source), urlsplit(target)
+    try:
+        ports = (before.port or _DEFAULT_PORTS.get(before.scheme),
+                 after.port or _DEFAULT_PORTS.get(after.scheme))
+    except ValueError:  # a port that is not a number
+        return False
+    if not before.hostname or before.hostname != after.hostname:
+        return False
+    if before.scheme == after.scheme:
+        return ports[0] == ports[1]
+    return (before.scheme, after.scheme) == ("http", "https") and ports[1] in (443, ports[0])
+
+
+def get_within_site(session: requests.Session, url: str, **kwargs) -> requests.Response:
+    """GET `url`, following redirects only while they stay on the site (`stays_on_site`).
+
+    requests would follow a redirect anywhere (dropping the password, but still sending
+    the request): a site could point the backend at any address it can reach. A redirect
+    elsewhere is a BridgeError naming the target, and nothing is sent there.
+    """
+    response = session.get(url, allow_redirects=False, **kwargs)
+    for _ in range(MAX_REDIRECTS):
+        location = session.get_redirect_target(response)
+        if location is None:
+            return response
+        target = urljoin(response.url, location)
+        response.close()
+        if not stays_on_site(response.url, target):
+            raise redirect_error(url, target)
+        response = session.get(target, allow_redirects=False, **kwargs)
+    response.close()
+    raise requests.TooManyRedirects(f"Exceeded {MAX_REDIRECTS} redirects.", response=response)
+
+
+def redirect_error(url: str, target: str) -> BridgeError:
+    """The error of a site that redirects `url` off the site, to `target`."""
+    parts = urlsplit(target)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else target
+    return BridgeError("redirected", url=url, host=origin, detail=target)
 
 
 def classify_request_error(exc: BaseException, url: str, timeouts: Timeouts) -> BridgeError:

@@ -7,7 +7,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.http import Timeouts, classify_request_error, make_session
+from handoff.wordpress.http import (
+    Timeouts,
+    classify_request_error,
+    get_within_site,
+    make_session,
+)
 from handoff.wordpress.profile_api import profile_refusal
 from handoff.wordpress.responses import json_body, rest_error
 from handoff.wordpress.retry import (
@@ -158,11 +163,15 @@ class RestTransport:
         """The site's answer, after up to `tries` tries (see handoff.wordpress.retry)."""
         attempt = 1
         while True:
+            options = {"json": body, "auth": self.auth, "verify": self.verify,
+                       "headers": headers, "timeout": self.timeouts.as_requests()}
             try:
-                response = self.session.request(
-                    "POST" if method in ("PUT", "DELETE") else method, url, json=body,
-                    auth=self.auth, verify=self.verify, headers=headers,
-                    timeout=self.timeouts.as_requests(), allow_redirects=method == "GET")
+                if method == "GET":  # redirects within the site only: a BridgeError otherwise
+                    response = get_within_site(self.session, url, **options)
+                else:  # writes are never redirected
+                    response = self.session.request("POST" if method in ("PUT", "DELETE")
+                                                    else method, url, allow_redirects=False,
+                                                    **options)
             except requests.RequestException as exc:
                 error = classify_request_error(exc, url, self.timeouts)
                 if attempt >= tries or error.code not in NETWORK_FAILURES:
