@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import responses
 
+from handoff.handover.probes import run_probes
 from handoff.wordpress.diagnose import diagnose
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.rest import RestTransport
@@ -202,4 +203,11 @@ def test_a_real_site_that_redirects_to_another_address_reaches_nothing_there(two
     assert any(f.check == "redirect" for f in diagnosis.findings)
     with pytest.raises(BridgeError):
         XmlRpcTransport(f"{site_url}/xmlrpc.php", "bridge", "password").status()
+    assert target.seen == []
+
+
+def test_the_handover_probes_follow_no_redirect_to_another_address(two_servers):
+    site_url, target = two_servers
+    results = run_probes(site_url, "local")
+    assert set(results) == {"https", "https_redirect", "robots", "sitemap", "not_found"}
     assert target.seen == []

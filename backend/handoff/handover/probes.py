@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from handoff.wordpress.http import USER_AGENT, Timeouts
+from handoff.wordpress.errors import BridgeError
+from handoff.wordpress.http import USER_AGENT, Timeouts, get_within_site
 
 Result = tuple[str, str]
 EXPIRY_WARN_DAYS = 14
@@ -26,9 +27,15 @@ def run_probes(home_url: str, environment: str, timeouts: Timeouts | None = None
     local = environment in ("local", "development")
 
     def get(url: str, **kwargs) -> requests.Response | None:
+        # Redirects are followed only within the site: a site must not be able to point
+        # the backend at another address (a probe it sends elsewhere cannot run).
         try:
-            return session.get(url, timeout=timeouts.as_requests(), verify=verify, **kwargs)
-        except requests.RequestException:
+            if kwargs.get("allow_redirects") is False:
+                return session.get(url, timeout=timeouts.as_requests(), verify=verify,
+                                   **kwargs)
+            return get_within_site(session, url, timeout=timeouts.as_requests(),
+                                   verify=verify, **kwargs)
+        except (requests.RequestException, BridgeError):
             return None
 
     return {"https": _https(base, local, timeouts),
