@@ -33,6 +33,8 @@ class BridgeLockdownTest extends Handoff_Test_Case {
 	 */
 	protected function setUp(): void {
 		parent::setUp();
+		// As on every request that can sign someone in (a test process is none of those).
+		Plugin::lock_down_the_bridge_user();
 		// No Application Password has signed anyone in yet: a request of its own.
 		Bridge_Lockdown::forget_application_password( null );
 		$this->mails = array();

@@ -6,6 +6,7 @@
  */
 
 use Handoff\Companion\Menu_Applier;
+use Handoff\Companion\Menu_Dashboard;
 use Handoff\Companion\Menu_Profile_Store;
 use Handoff\Companion\Options;
 use Handoff\Companion\Plugin;
@@ -692,7 +693,7 @@ class MenuApplierTest extends Handoff_Test_Case {
 		$applier->refuse_denied_screen( $screen );
 		$applier->drop_hidden_items();
 		$applier->edit_admin_bar( new WP_Admin_Bar() );
-		$applier->hide_notices();
+		$applier->dashboard()->hide_notices();
 		$this->assertSame( $before, $wpdb->num_queries, 'No query with a profile.' );
 
 		$applier->remove_hooks();
@@ -754,7 +755,7 @@ class MenuApplierTest extends Handoff_Test_Case {
 		wp_add_dashboard_widget( 'dashboard_activity', 'Activity', '__return_null' );
 		wp_add_dashboard_widget( 'dashboard_quick_press', 'Quick Draft', '__return_null', null, null, 'side' );
 		wp_add_dashboard_widget( 'dashboard_primary', 'Events', '__return_null', null, null, 'column3', 'low' );
-		$applier = new Menu_Applier( self::profile(), new WP_User() );
+		$applier = new Menu_Dashboard( self::profile() );
 
 		$applier->edit_dashboard();
 
@@ -781,18 +782,18 @@ class MenuApplierTest extends Handoff_Test_Case {
 		add_action( 'admin_notices', 'update_nag', 3 );
 		add_action( 'admin_notices', 'maintenance_nag', 10 );
 		add_action( 'admin_notices', '__return_null' );
-		( new Menu_Applier( self::profile(), new WP_User() ) )->hide_notices();
+		( new Menu_Dashboard( self::profile() ) )->hide_notices();
 		$this->assertFalse( has_action( 'admin_notices', 'update_nag' ) );
 		$this->assertFalse( has_action( 'admin_notices', 'maintenance_nag' ) );
 		$this->assertSame( 10, has_action( 'admin_notices', '__return_null' ) );
 
 		add_action( 'all_admin_notices', '__return_null' );
-		( new Menu_Applier( self::profile( array( 'notices' => array( 'hide_admin_notices' => true ) ) ), new WP_User() ) )->hide_notices();
+		( new Menu_Dashboard( self::profile( array( 'notices' => array( 'hide_admin_notices' => true ) ) ) ) )->hide_notices();
 		$this->assertFalse( has_action( 'admin_notices' ) );
 		$this->assertFalse( has_action( 'all_admin_notices' ) );
 
 		add_action( 'admin_notices', 'update_nag', 3 );
-		( new Menu_Applier( self::profile( array( 'notices' => array( 'hide_update_nags' => false ) ) ), new WP_User() ) )->hide_notices();
+		( new Menu_Dashboard( self::profile( array( 'notices' => array( 'hide_update_nags' => false ) ) ) ) )->hide_notices();
 		$this->assertSame( 3, has_action( 'admin_notices', 'update_nag' ) );
 	}
 
@@ -836,14 +837,14 @@ class MenuApplierTest extends Handoff_Test_Case {
 	 */
 	public function test_the_new_tab_script(): void {
 		ob_start();
-		( new Menu_Applier( self::profile(), new WP_User() ) )->print_new_tab_script();
+		( new Menu_Applier( self::profile(), new WP_User() ) )->rewriter()->print_new_tab_script();
 		$html = (string) ob_get_clean();
 		$this->assertStringContainsString( '<script', $html );
 		$this->assertStringContainsString( 'a.' . Menu_Applier::NEW_TAB_CLASS, $html );
 		$this->assertStringContainsString( 'noopener', $html );
 
 		ob_start();
-		( new Menu_Applier( self::profile( array( 'custom_links' => array() ) ), new WP_User() ) )->print_new_tab_script();
+		( new Menu_Applier( self::profile( array( 'custom_links' => array() ) ), new WP_User() ) )->rewriter()->print_new_tab_script();
 		$this->assertSame( '', ob_get_clean() );
 	}
 }

@@ -9,6 +9,8 @@ namespace Handoff\Companion;
 
 use stdClass;
 use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -69,7 +71,7 @@ final class Menu_Profile_Api {
 	 * @param mixed $profile          The profile: decoded (stdClass) or JSON text.
 	 * @param mixed $replaces_version The version the caller read (0: none).
 	 * @param mixed $idempotency_key  The write's idempotency key, or null.
-	 * @return array{version: int, hash: string, warnings: array<int, array{path: string, message: string}>}|WP_Error
+	 * @return array{version: int, hash: string, warnings: array<int, array{path: string, message: string}>, enforcement: array<string, mixed>}|WP_Error
 	 */
 	public static function put( $profile, $replaces_version, $idempotency_key = null ) {
 		$key = Idempotency::key_arg( $idempotency_key );
@@ -93,7 +95,7 @@ final class Menu_Profile_Api {
 		if ( $errors || ! $profile ) {
 			return self::invalid( $errors );
 		}
-		return Idempotency::once(
+		$answer = Idempotency::once(
 			$key,
 			'menu-profile.put:' . Menu_Profile_Store::hash( $profile ),
 			static function () use ( $profile, $replaces, $result ) {
@@ -108,6 +110,70 @@ final class Menu_Profile_Api {
 				);
 			}
 		);
+		return self::with_enforcement( $answer, $profile, true );
+	}
+
+	/**
+	 * POST /menu-profile/report: what a profile would close, door by door, computed on
+	 * this site without storing it. Validated as a PUT is.
+	 *
+	 * @param mixed $profile The profile: decoded (stdClass) or JSON text.
+	 * @return array{warnings: array<int, array{path: string, message: string}>, enforcement: array<string, mixed>}|WP_Error
+	 */
+	public static function report( $profile ) {
+		$errors  = array();
+		$profile = self::profile_arg( $profile, $errors );
+		if ( $profile instanceof WP_Error ) {
+			return $profile;
+		}
+		if ( $profile ) {
+			$size = Menu_Profile_Validator::size( $profile );
+			if ( $size > Menu_Profile_Validator::MAX_BYTES ) {
+				return self::too_large( $size );
+			}
+			$result = ( new Menu_Profile_Validator() )->validate( $profile );
+			$errors = array_merge( $errors, $result['errors'] );
+		}
+		if ( $errors || ! $profile ) {
+			return self::invalid( $errors );
+		}
+		return self::with_enforcement( array( 'warnings' => $result['warnings'] ), $profile, false );
+	}
+
+	/**
+	 * The REST route POST /menu-profile/report with the body `{"profile": {…}}` (objects
+	 * kept as objects, so `{}` and `[]` stay apart).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function rest_report( WP_REST_Request $request ) {
+		$body = json_decode( (string) $request->get_body(), false );
+		if ( ! $body instanceof stdClass ) {
+			return self::invalid( array( self::error( '', 'the body must be a JSON object: {"profile": {…}}' ) ) );
+		}
+		$answer = self::report( $body->profile ?? null );
+		return $answer instanceof WP_Error ? $answer : new WP_REST_Response( $answer, 200 );
+	}
+
+	/**
+	 * An answer with the enforcement report of a profile added (Menu_Enforcement_Report),
+	 * computed on the menu as it is now. Added outside the idempotent part, so a repeated
+	 * write reports the site as it is, and the remembered answer stays small.
+	 *
+	 * @param mixed    $answer  The answer, or a WP_Error (returned as it is).
+	 * @param stdClass $profile The profile.
+	 * @param bool     $stored  Whether it was stored (the captured menu is kept then).
+	 * @return mixed
+	 */
+	private static function with_enforcement( $answer, stdClass $profile, bool $stored ) {
+		if ( ! is_array( $answer ) ) {
+			return $answer;
+		}
+		$tree                  = $stored ? Menu_Capability_Map::capture() : Menu_Capability_Map::take();
+		$decoded               = json_decode( (string) wp_json_encode( $profile ), true );
+		$answer['enforcement'] = ( new Menu_Enforcement_Report( is_array( $decoded ) ? $decoded : array(), $tree ) )->build();
+		return $answer;
 	}
 
 	/**
@@ -130,13 +196,15 @@ final class Menu_Profile_Api {
 		if ( $errors ) {
 			return self::invalid( $errors );
 		}
-		return Idempotency::once(
+		$answer = Idempotency::once(
 			$key,
 			'menu-profile.rollback:' . $to,
 			static function () use ( $to, $replaces ) {
 				return self::restore( $to, $replaces );
 			}
 		);
+		$current = is_array( $answer ) ? ( new Menu_Profile_Store() )->current() : null;
+		return $current ? self::with_enforcement( $answer, $current['profile'], true ) : $answer;
 	}
 
 	/**

@@ -18,7 +18,9 @@ defined( 'ABSPATH' ) || exit;
 final class Menu_Profile_Targets {
 
 	/**
-	 * Whether a profile restricts a user: not exempt, not the bridge user, not a network
+	 * Whether a profile restricts a user: not exempt, not the bridge user (its role, or the
+	 * bridge capability granted to any role — read from the roles' capabilities, never
+	 * through current_user_can(), which the capability guard filters), not a network
 	 * super admin; and named in `targets.users`, or holding targeted roles — every one of
 	 * their roles (`combine: all_roles`, the default) or at least one (`any_role`). A user
 	 * without any role on the site is matched by login only.
@@ -35,7 +37,7 @@ final class Menu_Profile_Targets {
 		if ( in_array( $login, self::strings( $profile['exempt_users'] ?? array() ), true ) ) {
 			return false;
 		}
-		if ( in_array( Capabilities::BRIDGE_ROLE, $roles, true ) ) {
+		if ( in_array( Capabilities::BRIDGE_ROLE, $roles, true ) || ! empty( $user->allcaps[ Capabilities::BRIDGE_CAP ] ) ) {
 			return false;
 		}
 		if ( is_multisite() && is_super_admin( $user->ID ) ) {

@@ -27,6 +27,12 @@ final class Options {
 	public const MENU_HISTORY = 'handoff_companion_menu_history';
 
 	/**
+	 * Option: the full admin menu's slugs and capabilities, captured when a profile is
+	 * stored (Menu_Capability_Map), as JSON text. Autoloaded: the capability guard reads it.
+	 */
+	public const MENU_MAP = 'handoff_companion_menu_map';
+
+	/**
 	 * Option: the published Site Handbook (title, language, html, hash, published_at,
 	 * published_by, sections) as JSON text. Not autoloaded: only its screen and the API
 	 * read it.
@@ -62,7 +68,7 @@ final class Options {
 	 * @return string[]
 	 */
 	public static function all(): array {
-		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS, self::WRITE_KEYS );
+		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::MENU_MAP, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS, self::WRITE_KEYS );
 	}
 
 	/**

@@ -20,9 +20,18 @@ final class Plugin {
 	 * Registers the hooks of every part of the plugin.
 	 */
 	public static function add_hooks(): void {
-		self::lock_down_the_bridge_user();
+		if ( self::may_sign_someone_in() ) {
+			self::lock_down_the_bridge_user();
+		}
 		add_action( 'rest_api_init', array( Rest_Controller::class, 'register' ) );
 		add_filter( 'xmlrpc_methods', array( Xmlrpc_Methods::class, 'register' ) );
+		// Denied at every door: wp-admin (admin-ajax and admin-post included) and XML-RPC at
+		// once, REST when its server starts; never front-end page views.
+		if ( is_admin() || ( defined( 'XMLRPC_REQUEST' ) && XMLRPC_REQUEST ) ) {
+			Menu_Capability_Guard::start();
+		} else {
+			add_action( 'rest_api_init', array( Menu_Capability_Guard::class, 'start' ) );
+		}
 		// wp_doing_ajax() first: on every other request no class of the plugin is loaded.
 		if ( wp_doing_ajax() && Admin_Menu_Endpoint::is_requested() ) {
 			Admin_Menu_Endpoint::add_hooks();
@@ -37,11 +46,29 @@ final class Plugin {
 	}
 
 	/**
-	 * The bridge user is a key, not an account (Bridge_Lockdown). On every request, front end
-	 * included: a session cookie of the bridge user must make nobody current anywhere. Each
-	 * callback returns at once for anybody else, with no query.
+	 * Whether this request can make anybody the current user: wp-admin, XML-RPC, the login
+	 * screen, a form post, or credentials (a WordPress session cookie, an Authorization
+	 * header). An anonymous front-end page view can not, and loads nothing of the plugin.
 	 */
-	private static function lock_down_the_bridge_user(): void {
+	private static function may_sign_someone_in(): bool {
+		// phpcs:disable WordPress.Security.ValidatedSanitizedInput -- only tested for presence.
+		$credentials = isset( $_SERVER['HTTP_AUTHORIZATION'] ) || isset( $_SERVER['REDIRECT_HTTP_AUTHORIZATION'] )
+			|| isset( $_SERVER['PHP_AUTH_USER'] )
+			|| ( defined( 'LOGGED_IN_COOKIE' ) && isset( $_COOKIE[ LOGGED_IN_COOKIE ] ) )
+			|| ( defined( 'AUTH_COOKIE' ) && isset( $_COOKIE[ AUTH_COOKIE ] ) )
+			|| ( defined( 'SECURE_AUTH_COOKIE' ) && isset( $_COOKIE[ SECURE_AUTH_COOKIE ] ) );
+		$posted      = isset( $_SERVER['REQUEST_METHOD'] ) && 'GET' !== $_SERVER['REQUEST_METHOD'] && 'HEAD' !== $_SERVER['REQUEST_METHOD'];
+		// phpcs:enable
+		return $credentials || $posted || is_admin() || ( defined( 'XMLRPC_REQUEST' ) && XMLRPC_REQUEST )
+			|| 'wp-login.php' === ( $GLOBALS['pagenow'] ?? '' );
+	}
+
+	/**
+	 * The bridge user is a key, not an account (Bridge_Lockdown): on every request that can
+	 * sign someone in, front end included, a session cookie of the bridge user must make
+	 * nobody current. Each callback returns at once for anybody else, with no query.
+	 */
+	public static function lock_down_the_bridge_user(): void {
 		// Sign-in: the Application Password only, checked first and last around WordPress's
 		// own authentication (priority 20) and last for the current user.
 		add_filter( 'authenticate', array( Bridge_Lockdown::class, 'forget_application_password' ), PHP_INT_MIN );

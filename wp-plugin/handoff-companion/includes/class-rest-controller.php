@@ -176,6 +176,16 @@ final class Rest_Controller {
 				),
 			)
 		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/menu-profile/report',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( Menu_Profile_Api::class, 'rest_report' ),
+				'permission_callback' => array( Bridge_Access::class, 'check' ),
+				'args'                => array(),
+			)
+		);
 		add_filter( 'rest_request_before_callbacks', array( self::class, 'menu_profile_invalid_json' ), 10, 3 );
 	}
 
