@@ -332,9 +332,65 @@ class HandbookApiTest extends Handoff_Test_Case {
 		foreach ( array( 'alert', 'base64', 'display:none', 'sign in', 'steal', '<script', '</script', '<style', '<iframe', '<form', '<input', '<button', '<textarea', '<svg', '<object', '<embed', 'onclick', 'onmouseover', 'onerror', 'onload', 'javascript:', 'data:', 'style=', 'evil.test' ) as $needle ) {
 			$this->assertStringNotContainsString( $needle, $stored, "{$needle} is removed." );
 		}
-		foreach ( array( '<h2 id="start">start</h2>', '<h3>keep</h3>', '<strong>bold</strong>', '<em>em</em>', '<code>code</code>', '<a href="https://example.test/help" title="help">help</a>', 'click <a>here</a> or <a>there</a> or <a>this</a>.', '<a>four</a> <a>five</a> <a>six</a> <a href="mailto:help@example.test">mail</a>', '<table>', '<td>cell</td>', '<blockquote>quote</blockquote>', '<img src="https://example.test/a.png" alt="screen"' ) as $kept ) {
+		foreach ( array( '<h2 id="start">start</h2>', '<h3>keep</h3>', '<strong>bold</strong>', '<em>em</em>', '<code>code</code>', '<a href="https://example.test/help" title="help">help</a>', 'click <a>here</a> or <a>there</a> or <a>this</a>.', '<a>four</a> <a>five</a> <a>six</a> <a href="mailto:help@example.test">mail</a>', '<table>', '<td>cell</td>', '<blockquote>quote</blockquote>' ) as $kept ) {
 			$this->assertStringContainsString( $kept, $stored, "{$kept} stays." );
 		}
+		$this->assertStringNotContainsString( '<img', $stored, 'A remote image goes, whole.' );
+	}
+
+	/**
+	 * Images are published only as `data:` URLs of raster types, never from another
+	 * address (which would tell its owner when the client reads the handbook); no `class`
+	 * attribute is stored (a handbook must not look like WordPress's own notices).
+	 */
+	public function test_only_embedded_images_and_no_classes_are_stored(): void {
+		$this->as_bridge();
+		$logo = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+		$html = '<h2 id="start" class="wp-heading-inline">Start</h2>'
+			. '<div class="notice notice-error"><p class="message">Your site is at risk. <a class="button button-primary" href="https://example.test/pay">Pay now</a></p></div>'
+			. '<p><img src="' . $logo . '" alt="Logo"><img src="https://tracker.example/pixel.gif?site=1" alt="pixel"><img src="/wp-content/uploads/a.png" alt="upload"></p>'
+			. '<p><a href="' . $logo . '">logo</a></p>';
+
+		$response = $this->put( self::document( array( 'html' => $html ) ) );
+
+		$this->assertSame( 200, $response->get_status(), wp_json_encode( $this->rest_data( $response ) ) );
+		$this->assertSame(
+			'<h2 id="start">Start</h2><div><p>Your site is at risk. <a href="https://example.test/pay">Pay now</a></p></div>'
+			. '<p><img src="' . $logo . '" alt="Logo"></p><p><a>logo</a></p>',
+			self::stored()['html']
+		);
+	}
+
+	/**
+	 * A body that keeps more than 256 elements open at once is refused with a 400 saying
+	 * how deep it nests (browsers and the screen would only struggle with it); 256 is
+	 * published, and so are 20,000 elements side by side.
+	 */
+	public function test_depth_limit(): void {
+		$this->as_bridge();
+		$refused = array(
+			'257 nested'        => array( str_repeat( '<div>', 257 ) . 'x', 257 ),
+			'20,000 unclosed'   => array( str_repeat( '<section>', 20000 ) . 'x', 20000 ),
+			'unclosed emphasis' => array( '<h2 id="a">A</h2>' . str_repeat( '<em>x', 5000 ), 5000 ),
+		);
+		foreach ( $refused as $what => list( $body, $depth ) ) {
+			$response = $this->put( self::document( array( 'html' => $body ) ) );
+			$data     = $this->rest_data( $response );
+			$this->assertSame( 400, $response->get_status(), $what );
+			$this->assertSame( 'handoff_invalid_handbook', $data['code'], $what );
+			$this->assertSame( array( 'html' ), array_column( $data['data']['errors'], 'path' ), $what );
+			$this->assertStringContainsString( "nests elements {$depth} deep; at most 256 may be open at once", $data['data']['errors'][0]['message'], $what );
+		}
+		$this->assertFalse( get_option( Options::HANDBOOK ), 'Nothing was stored.' );
+
+		$response = $this->put( self::document( array( 'html' => str_repeat( '<div>', 256 ) . 'deep' ) ) );
+		$this->assertSame( 200, $response->get_status(), '256 open elements are allowed.' );
+		$this->assertSame( 256, substr_count( self::stored()['html'], '</div>' ) );
+
+		$siblings = '<h2 id="a">A</h2>' . str_repeat( '<p><em>y</em>', 20000 );
+		$response = $this->put( self::document( array( 'html' => $siblings ) ) );
+		$this->assertSame( 200, $response->get_status(), '20,000 unclosed paragraphs are siblings.' );
+		$this->assertSame( 20000, substr_count( self::stored()['html'], '<p><em>y</em></p>' ) );
 	}
 
 	/**

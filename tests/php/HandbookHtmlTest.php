@@ -138,4 +138,248 @@ class HandbookHtmlTest extends Handoff_Test_Case {
 		$this->assertSame( $html, Handbook_Html::highlight( $html, '', 'm' ) );
 		$this->assertSame( '<p>Trang <mark class="m">quản trị</mark></p>', Handbook_Html::highlight( '<p>Trang quản trị</p>', 'QUẢN TRỊ', 'm' ) );
 	}
+
+	/**
+	 * The searched word is taken literally (no pattern), every match in a run of text is
+	 * marked, case is ignored in other scripts too, and text that is not valid UTF-8 is
+	 * left as it is.
+	 */
+	public function test_highlight_takes_the_word_literally(): void {
+		$cases = array(
+			array( '<p>a.b axb A.B</p>', 'a.b', '<p><mark class="m">a.b</mark> axb <mark class="m">A.B</mark></p>' ),
+			array( '<p>(x)/[y] $1</p>', '(x)/[y] $1', '<p><mark class="m">(x)/[y] $1</mark></p>' ),
+			array( '<p>xxx</p>', 'x', '<p><mark class="m">x</mark><mark class="m">x</mark><mark class="m">x</mark></p>' ),
+			array( '<p>ΣΟΦΙΑ σοφία</p>', 'σοφ', '<p><mark class="m">ΣΟΦ</mark>ΙΑ <mark class="m">σοφ</mark>ία</p>' ),
+			array( '<p>Привет ПРИВЕТ</p>', 'привет', '<p><mark class="m">Привет</mark> <mark class="m">ПРИВЕТ</mark></p>' ),
+			array( "<p>x \xff x</p>", 'x', "<p>x \xff x</p>" ),
+		);
+		foreach ( $cases as list( $html, $needle, $marked ) ) {
+			$this->assertSame( $marked, Handbook_Html::highlight( $html, $needle, 'm' ), $needle );
+		}
+	}
+
+	/**
+	 * A raster image encoded in the page (PNG, JPEG, GIF, WebP as a `data:` URL).
+	 *
+	 * @param string $type The image type.
+	 */
+	private static function data_image( string $type ): string {
+		return 'data:image/' . $type . ';base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+	}
+
+	/**
+	 * Images come only from `data:` URLs of raster types: an image from anywhere else
+	 * (another site, a protocol-relative or relative address, SVG or HTML as data, an
+	 * address obfuscated with entities) would tell whoever serves it that the client opened
+	 * the handbook, so the whole image goes. Audio and video go for the same reason.
+	 */
+	public function test_images_only_from_raster_data_urls(): void {
+		foreach ( array( 'png', 'jpeg', 'gif', 'webp', 'PNG' ) as $type ) {
+			$image = '<img src="' . self::data_image( $type ) . '" alt="Logo" width="10">';
+			$this->assertSame( '<p>' . $image . '</p>', Handbook_Html::kses( '<p>' . $image . '</p>' ), $type );
+		}
+		$dropped = array(
+			'remote'            => '<img src="https://tracker.example/pixel.gif?client=1" alt="x">',
+			'remote, unquoted'  => '<img src=https://tracker.example/p.gif>',
+			'protocol-relative' => '<img src="//tracker.example/p.gif">',
+			'relative'          => '<img src="/wp-content/uploads/logo.png">',
+			'no address'        => '<img alt="nothing">',
+			'svg as data'       => '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">',
+			'html as data'      => '<img src="data:text/html;base64,PHNjcmlwdD4=">',
+			'not base64'        => '<img src="data:image/png,hello">',
+			'entity in scheme'  => '<img src="data&#58;image/png;base64,AAAA">',
+			'space before'      => '<img src=" data:image/png;base64,AAAA">',
+			'remote second'     => '<img alt="a" src="https://tracker.example/p.gif" src="' . self::data_image( 'png' ) . '">',
+			'javascript'        => '<img src="javascript:alert(1)">',
+			'video'             => '<video src="https://tracker.example/v.mp4" poster="https://tracker.example/p.jpg" preload="auto"></video>',
+			'audio'             => '<audio src="https://tracker.example/a.mp3" preload="auto"></audio>',
+			'track'             => '<video><track src="https://tracker.example/t.vtt"></video>',
+		);
+		foreach ( $dropped as $what => $html ) {
+			$this->assertSame( '<p>text</p>', Handbook_Html::kses( '<p>text</p>' . $html ), $what );
+		}
+		$this->assertSame(
+			'<a>link</a> <blockquote>q</blockquote>',
+			Handbook_Html::kses( '<a href="' . self::data_image( 'png' ) . '">link</a> <blockquote cite="' . self::data_image( 'png' ) . '">q</blockquote>' ),
+			'A data: URL is an image source only, never a link or a citation.'
+		);
+		$prepared = Handbook_Html::prepare( '<h2 id="a">A</h2><p><img src="' . self::data_image( 'webp' ) . '" alt="Logo"><img src="https://tracker.example/p.gif"></p>' );
+		$this->assertSame( '<h2 id="a">A</h2><p><img src="' . self::data_image( 'webp' ) . '" alt="Logo"></p>', $prepared['html'] );
+	}
+
+	/**
+	 * No `class` attribute survives, on any element (a handbook could otherwise dress up as
+	 * a WordPress notice or button); `style` and event attributes stay gone.
+	 */
+	public function test_class_attributes_are_dropped(): void {
+		foreach ( Handbook_Html::allowed_html() as $element => $attributes ) {
+			$this->assertArrayNotHasKey( 'class', $attributes, $element );
+		}
+		$this->assertSame(
+			'<div><p>Your licence expired.</p></div><h2 id="a">A</h2><p><a href="https://example.test/">Renew</a></p><table><tr><td>x</td></tr></table>',
+			Handbook_Html::kses(
+				'<div class="notice notice-error is-dismissible"><p class="x">Your licence expired.</p></div>'
+				. '<h2 class="wp-heading-inline" id="a">A</h2><p CLASS=\'a\'><a class="button button-primary" href="https://example.test/" onclick="x()" style="color:red">Renew</a></p>'
+				. '<table class="widefat"><tr><td class=x>x</td></tr></table>'
+			)
+		);
+	}
+
+	/**
+	 * The deepest nesting of the prepared body: what is open at once, once paragraphs and
+	 * list items are ended where browsers end them and void elements are left out.
+	 */
+	public function test_prepare_reports_the_depth(): void {
+		$cases = array(
+			'<p>a</p><p>b</p>'                          => 1,
+			'<p>a<p>b<p>c'                              => 1,
+			'<ul><li>a<li>b<li><em>c</em></ul>'         => 3,
+			'<div><div><div>x</div></div></div>'        => 3,
+			'<p>a<br>b<img src="x"><hr>'                => 1,
+			str_repeat( '<em>', 300 ) . 'x'             => 300,
+			str_repeat( '<div>x</div>', 1000 )          => 1,
+			str_repeat( '<span>', 5 ) . '</b></i></s>'  => 5,
+		);
+		foreach ( $cases as $html => $depth ) {
+			$this->assertSame( $depth, Handbook_Html::prepare( $html )['depth'], substr( $html, 0, 60 ) );
+		}
+	}
+
+	/**
+	 * Shapes of documents that cost quadratic time in a filter that searches its list of
+	 * open elements at every closing tag, rescans the body from every unclosed script,
+	 * counts up through taken ids for each chapter, or searches a text again from the start
+	 * for each match.
+	 *
+	 * @return array<string, array{0: callable(int): string}>
+	 */
+	public function document_shapes(): array {
+		return array(
+			'unclosed elements'            => array(
+				static function ( int $n ): string {
+					return str_repeat( '<div>', $n ) . 'x';
+				},
+			),
+			'nested, closed out of order'  => array(
+				static function ( int $n ): string {
+					return str_repeat( '<div><span>x', intdiv( $n, 2 ) ) . str_repeat( '</div>', intdiv( $n, 2 ) );
+				},
+			),
+			'closers of what is not open'  => array(
+				static function ( int $n ): string {
+					return str_repeat( '<em>', intdiv( $n, 2 ) ) . 'x' . str_repeat( '</b>', intdiv( $n, 2 ) );
+				},
+			),
+			'unclosed code elements'       => array(
+				static function ( int $n ): string {
+					return str_repeat( '<script>x', intdiv( $n, 2 ) ) . str_repeat( '<title>y', intdiv( $n, 2 ) );
+				},
+			),
+			'one long text of matches'     => array(
+				static function ( int $n ): string {
+					return '<p>' . str_repeat( 'x ', $n ) . '</p>';
+				},
+			),
+			'chapters whose ids are taken' => array(
+				static function ( int $n ): string {
+					$html = '';
+					for ( $i = 1; $i <= intdiv( $n, 2 ); $i++ ) {
+						$html .= '<h2 id="' . Handbook_Html::GENERATED_ID_PREFIX . ( intdiv( $n, 2 ) + $i ) . '">t</h2>';
+					}
+					return $html . str_repeat( '<h2>t</h2>', intdiv( $n, 2 ) );
+				},
+			),
+		);
+	}
+
+	/**
+	 * Preparing a body (publish) and cutting a stored body into filtered parts (every view
+	 * of the screen, searched) take time in proportion to its size, however deeply it nests,
+	 * however many of its chapters need an id and however many matches a search finds: one
+	 * body eight times as large costs about
+	 * as much as eight small ones, not eight times more. Both sides of the comparison run
+	 * about as long, alternately, best of three, so the machine's load and the clock's
+	 * resolution weigh on them alike; 2.5 leaves room for noise both ways.
+	 *
+	 * @dataProvider document_shapes
+	 *
+	 * @param callable(int): string $shape A document of a given number of elements.
+	 */
+	public function test_time_grows_linearly_with_the_document( callable $shape ): void {
+		$small  = $shape( 1000 );
+		$large  = $shape( 8000 );
+		// What the screen does with `?s=x`.
+		$screen = static function ( string $html ): void {
+			foreach ( Handbook_Html::split( $html ) as $part ) {
+				$filtered = Handbook_Html::kses( $part['html'] );
+				if ( Handbook_Html::contains( $filtered, 'x' ) ) {
+					Handbook_Html::highlight( $filtered, 'x', 'm' );
+				}
+			}
+		};
+
+		$this->assertLessThan( 2.5, self::cost_ratio( array( Handbook_Html::class, 'prepare' ), $small, $large ), 'Publishing.' );
+
+		// A body stored before the depth limit (or written to the option some other way).
+		$stored_small = str_repeat( '<div>', 1000 ) . $small . str_repeat( '</div>', 1000 );
+		$stored_large = str_repeat( '<div>', 8000 ) . $large . str_repeat( '</div>', 8000 );
+		$this->assertLessThan( 2.5, self::cost_ratio( $screen, $stored_small, $stored_large ), 'Showing a stored body.' );
+	}
+
+	/**
+	 * Scripts, styles and the other code elements go with their content, up to the first
+	 * closing tag of their name; one never closed loses only its tag (kses).
+	 */
+	public function test_code_elements_go_with_their_content(): void {
+		$cases = array(
+			'<p>a<script>x()</script>b<SCRIPT type="t">y()</script >c<style>p{}</style></p>' => '<p>abc</p>',
+			'<p>a<script>x()</script>b</script>c</p>'           => '<p>abc</p>',
+			'<p>a<title>t<script>s</script></title>b</p>'       => '<p>ab</p>',
+			'<p>a<script a="</script>">x</script>b</p>'         => '<p>ab</p>',
+			'<p>a<textarea>t</p>'                               => '<p>at</p>',
+			'<p>a<svg><circle/></svg>b<template><p>t</p></template>c</p>' => '<p>abc</p>',
+		);
+		foreach ( $cases as $html => $filtered ) {
+			$this->assertSame( $filtered, Handbook_Html::kses( $html ), $html );
+		}
+	}
+
+	/**
+	 * Preparing a body of 100,000 small tags (800 KB) and cutting it into parts take a few
+	 * megabytes, not one array entry per tag (which took about 190 MB, more than many
+	 * hosts allow a request).
+	 */
+	public function test_memory_does_not_grow_with_the_number_of_tags(): void {
+		foreach ( array( '<b>x</b>', '<script>' ) as $tag ) {
+			$html = str_repeat( $tag, 100000 );
+			memory_reset_peak_usage();
+			$before = memory_get_usage();
+			Handbook_Html::split( Handbook_Html::prepare( $html )['html'] );
+			$this->assertLessThan( 32 * MB_IN_BYTES, memory_get_peak_usage() - $before, $tag );
+		}
+	}
+
+	/**
+	 * The time of one call on a large argument over the time of eight calls on a small one
+	 * (eight times smaller), each the best of three, measured alternately.
+	 *
+	 * @param callable $call  What to time.
+	 * @param string   $small The small argument.
+	 * @param string   $large The large argument.
+	 */
+	private static function cost_ratio( callable $call, string $small, string $large ): float {
+		$best_small = PHP_INT_MAX;
+		$best_large = PHP_INT_MAX;
+		for ( $run = 0; $run < 3; $run++ ) {
+			$started = hrtime( true );
+			for ( $time = 0; $time < 8; $time++ ) {
+				$call( $small );
+			}
+			$best_small = min( $best_small, hrtime( true ) - $started );
+			$started    = hrtime( true );
+			$call( $large );
+			$best_large = min( $best_large, hrtime( true ) - $started );
+		}
+		return $best_large / max( 1, $best_small );
+	}
 }

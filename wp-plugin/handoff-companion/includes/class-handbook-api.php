@@ -249,7 +249,9 @@ final class Handbook_Api {
 				$errors[] = self::error( 'html', 'must not be empty' );
 			} elseif ( ! $errors ) {
 				$prepared = Handbook_Html::prepare( $html );
-				if ( '' === Handbook_Html::text( $prepared['html'] ) ) {
+				if ( $prepared['depth'] > Handbook_Html::MAX_DEPTH ) {
+					$errors[] = self::error( 'html', 'nests elements ' . $prepared['depth'] . ' deep; at most ' . Handbook_Html::MAX_DEPTH . ' may be open at once (an unclosed tag counts until the end)' );
+				} elseif ( '' === Handbook_Html::text( $prepared['html'] ) ) {
 					$errors[] = self::error( 'html', 'has no text left once filtered (scripts, forms, frames and event attributes are removed)' );
 				}
 			}
