@@ -57,10 +57,14 @@ def _report(console: Console, book) -> None:
               help="html, pdf or md; repeat for several (default: html).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="Folder to write into.")
+@click.option("--check", is_flag=True,
+              help="Instead of writing files, log in to SITE as the client (login and "
+                   "password asked for, never stored) and check in Chromium that every label "
+                   "the handbook names is on its screen; exit 1 if one is missing.")
 @_build_options
 @pass_app
 def build(app: Handoff, site: str, formats: tuple[str, ...], output: Path, lang: str | None,
-          templates: Path | None, allow_blanks: bool, offline: bool) -> None:
+          templates: Path | None, allow_blanks: bool, offline: bool, check: bool) -> None:
     """Build the handbook of SITE from its real inventory, menu and intake.
 
     Chapters that would send the client to a screen their menu does not offer are left
@@ -69,10 +73,29 @@ def build(app: Handoff, site: str, formats: tuple[str, ...], output: Path, lang:
     book = app.handbooks.build(site, language=lang, templates_dir=templates,
                                allow_blanks=allow_blanks, offline=offline)
     console = _console()
+    if check:
+        _check_labels(app, site, book, console)
+        return
     for fmt in formats or ("html",):
         path = app.handbooks.write(book, site, fmt, output)
         console.print(f"Wrote {path} ({len(book.chapters)} chapters).")
     _report(console, book)
+
+
+def _check_labels(app: Handoff, site: str, book, console: Console) -> None:
+    """Verify the book's labels on SITE as the client; exit 1 when one is missing."""
+    from handoff.handbook.verify import report_lines, verify_labels  # loads Playwright
+
+    default_login = (app.intakes.get(site).get("client") or {}).get("login")
+    login = click.prompt("Client's login", default=default_login)
+    password = click.prompt(f"Password of {login}", hide_input=True)
+    results = verify_labels(book.labels, app.sites.get(site).url, login, password)
+    for line, result in zip(report_lines(results), results, strict=True):
+        console.print(line, style=None if result.found else "red", markup=False, soft_wrap=True)
+    missing = sum(not result.found for result in results)
+    console.print(f"{len(results) - missing} of {len(results)} labels found on {site}.")
+    if missing:
+        click.get_current_context().exit(1)
 
 
 @handbook.command("publish")

@@ -10,18 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import markdown
-from jinja2 import ChainableUndefined, FunctionLoader
+from jinja2 import ChainableUndefined, FunctionLoader, Undefined
 from jinja2 import TemplateError as JinjaError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import escape
+from markupsafe import Markup, escape
 
+from handoff.documents.safety import anchor_id, as_line, as_text, sanitize_html
 from handoff.errors import InvalidInputError
 from handoff.handbook.context import (
     ClientMenu,
     Gaps,
     ScreenUnavailable,
-    as_text,
     template_globals,
 )
 from handoff.handbook.templates import TemplateError, TemplateFile, TemplateSet
@@ -51,22 +51,25 @@ class Handbook:
     warnings: list[str] = field(default_factory=list)
     blanks: list[str] = field(default_factory=list)
     blank_fields: dict[str, str] = field(default_factory=dict)  # blank -> intake path
+    labels: list = field(default_factory=list)  # LabelUse: every ui() the chapters made
 
     def markdown(self) -> str:
-        parts = [f"# {self.title}", ""]
+        # The title, cover and chapter titles carry the site's name and labels: text.
+        parts = [f"# {as_line(self.title)}", ""]
         for line in self.cover_lines:
-            parts += [line, ""]
+            parts += [as_text(line), ""]
         for chapter in self.chapters:
-            parts += [f"## {chapter.title}", "", chapter.markdown.strip(), ""]
+            parts += [f"## {as_line(chapter.title)}", "", chapter.markdown.strip(), ""]
         return "\n".join(parts).rstrip() + "\n"
 
     def body_html(self) -> str:
-        """The chapters as HTML (h2 with ids): what the Site Handbook screen shows."""
+        """The chapters as sanitized HTML (h2 with ids): what the Site Handbook screen shows."""
         sections = []
         for chapter in self.chapters:
             inner = _to_html(chapter.markdown)
-            sections.append(f'<h2 id="{chapter.id}">{escape(chapter.title)}</h2>\n{inner}')
-        html = "\n".join(sections)
+            sections.append(f'<h2 id="{anchor_id(chapter.id)}">{escape(chapter.title)}</h2>'
+                            f"\n{inner}")
+        html = sanitize_html("\n".join(sections))
         if len(html.encode("utf-8")) > MAX_BODY_BYTES:
             raise InvalidInputError("The handbook is larger than 2 MiB.",
                                     "shorten the templates or drop snippets", code="too_large")
@@ -77,26 +80,31 @@ class Handbook:
 
     def html_document(self) -> str:
         """One self-contained HTML file: CSS inlined, cover, contents, print stylesheet."""
-        toc = "\n".join(f'<li><a href="#{c.id}">{escape(c.title)}</a></li>'
+        toc = "\n".join(f'<li><a href="#{anchor_id(c.id)}">{escape(c.title)}</a></li>'
                         for c in self.chapters)
         cover = "\n".join(f'<p class="meta">{escape(line)}</p>' for line in self.cover_lines)
         lang = {"zh": "zh-CN"}.get(self.language, self.language)  # Simplified glyph shapes
-        return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">'
+        contents = escape(self.strings.get("contents", "Contents"))
+        # The head (our stylesheet) is ours; the body carries site text: sanitized.
+        body = sanitize_html(
+            f'<header class="cover"><h1>{escape(self.title)}</h1>\n{cover}</header>\n'
+            f'<nav class="toc" aria-label="{contents}"><h2 id="contents">{contents}</h2>'
+            f"<ol>\n{toc}\n</ol></nav>\n<main>\n{self.body_html()}\n</main>")
+        return (f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">'
                 f'\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f"<title>{escape(self.title)}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n"
-                f'<header class="cover"><h1>{escape(self.title)}</h1>\n{cover}</header>\n'
-                f'<nav class="toc" aria-label="{escape(self.strings.get("contents", "Contents"))}">'
-                f'<h2 id="contents">{escape(self.strings.get("contents", "Contents"))}</h2>'
-                f"<ol>\n{toc}\n</ol></nav>\n<main>\n{self.body_html()}\n</main>\n</body>\n</html>\n")
+                f"<title>{escape(self.title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
+                f"<body>\n{body}\n</body>\n</html>\n")
 
     def pdf(self) -> bytes:
-        from weasyprint import HTML  # imported late: it loads Pango, needed only here
+        from handoff.documents.pdf import render_pdf  # imported late: it loads Pango
 
-        return HTML(string=self.html_document()).write_pdf()
+        return render_pdf(self.html_document())
 
 
 def _to_html(text: str) -> str:
-    return markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list"],
+    # No attr_list: `{: onclick=… }` would turn text into attributes, and no template uses it.
+    return markdown.markdown(text, extensions=["tables", "sane_lists"],
+                             extension_configs={"tables": {"use_align_attribute": True}},
                              output_format="html")
 
 
@@ -141,6 +149,8 @@ def build_handbook(given: BuildInput) -> Handbook:
             "The intake lacks answers the handbook needs: " + ", ".join(gaps.missing) + ".",
             "run `handoff intake SITE` to answer them, or build with --allow-blanks to print "
             "visible blanks", code="intake_incomplete")
+    book.labels = list(names["ui"].uses)
+    book.warnings += names["ui"].caveats
     book.blanks = list(gaps.missing)
     book.blank_fields = dict(gaps.fields)
     site_name = given.inventory.get("site", {}).get("name", "")
@@ -158,8 +168,11 @@ def _environment(names: dict) -> SandboxedEnvironment:
 
 
 def _as_text_if_str(value: object) -> object:
-    """Every {{ value }} that is text prints as text, never as Markdown links or attributes."""
-    return as_text(value) if isinstance(value, str) else value
+    """Every {{ value }} prints as text, never as Markdown links or attributes.
+
+    A list or a number printed whole too: only a helper's Markup (ours) passes as it is.
+    """
+    return value if isinstance(value, (Markup, Undefined)) else as_text(value)
 
 
 def _render(environment: SandboxedEnvironment, template: TemplateFile) -> str:
@@ -265,7 +278,7 @@ def _post_type_chapters(names: dict, menu: ClientMenu, strings: dict) -> list[Ch
             lines.append(_fmt(strings.get("post_type_add", "{screen}"),
                               screen=names["screen"](slug, add_new)))
         title = _fmt(strings.get("post_type_title", "{label}"), label=post_type["label"])
-        chapters.append(Chapter(f"type-{post_type['name']}", title, "\n\n".join(lines)))
+        chapters.append(Chapter(anchor_id(f"type-{post_type['name']}"), title, "\n\n".join(lines)))
     return chapters
 
 
@@ -281,7 +294,7 @@ def _extras_chapter(environment, templates: TemplateSet, menu: ClientMenu, names
             continue
         chapter = _chapter(environment, snippet, menu, names, book, demote=2)
         if chapter is not None:
-            parts.append(f"### {chapter.title}\n\n{chapter.markdown.strip()}")
+            parts.append(f"### {as_line(chapter.title)}\n\n{chapter.markdown.strip()}")
     if not parts:
         return []
     return [Chapter("extras", str(strings.get("extras_title", "Your site's extras")),
@@ -290,7 +303,7 @@ def _extras_chapter(environment, templates: TemplateSet, menu: ClientMenu, names
 
 def _appendix(inventory: dict, strings: dict) -> Chapter:
     def row(*cells) -> str:
-        return "| " + " | ".join(str(as_text(cell)).replace("|", "\\|") for cell in cells) + " |"
+        return "| " + " | ".join(as_line(cell) for cell in cells) + " |"
     yes, no = strings.get("active", "Active"), strings.get("inactive", "Inactive")
     lines = [row(strings.get("plugin", "Plugin"), strings.get("version", "Version"), yes),
              "|---|---|---|"]

@@ -7,17 +7,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from handoff.core.menu_preview import merged_tree, preview, user_roles
+from handoff.documents.safety import as_code, as_line, as_text
+from handoff.handbook.labels import label_globals
 
-# Markdown syntax that turns text into links, images or attributes: `[x](javascript:…)`,
-# `{: onclick=… }`. Escaped in data so an answer or a site's label stays text.
-_MARKDOWN_ACTIVE = str.maketrans({char: "\\" + char for char in "\\[]{}"})
-
-
-def as_text(value: object) -> Markup:
-    """Data (intake answers, site labels) as literal text in a Markdown template."""
-    if isinstance(value, Markup):
-        return value
-    return escape(str(value).translate(_MARKDOWN_ACTIVE))
+__all__ = ["ClientMenu", "Gaps", "ScreenUnavailable", "as_text", "template_globals"]
 
 
 class ScreenUnavailable(Exception):
@@ -98,7 +91,8 @@ def template_globals(inventory: dict, menu: ClientMenu, intake: dict, gaps: Gaps
         titles = menu.find(slug, child)
         if titles is None:
             raise ScreenUnavailable(f"{slug} › {child}" if child else slug)
-        return Markup("**") + escape(" › ".join(titles)) + Markup("**")
+        # Menu titles are the site's words: text, never links or attributes.
+        return Markup("**") + as_line(" › ".join(titles)) + Markup("**")
 
     def can_open(slug: str, child: str | None = None) -> bool:
         return menu.find(slug, child) is not None
@@ -116,5 +110,6 @@ def template_globals(inventory: dict, menu: ClientMenu, intake: dict, gaps: Gaps
         "post_types": [p for p in inventory.get("post_types", []) if not p.get("builtin")
                        and p.get("show_ui")],
         "plugins": inventory.get("plugins", []), "themes": inventory.get("themes", []),
-        "lang": language,
+        "lang": language, "code": as_code,
+        **label_globals(inventory, language),  # ui(), has_ui(), wp_at_least(), wp_version
     }

@@ -6,9 +6,11 @@ private page, readable by logged-in editors and administrators.
 
 from __future__ import annotations
 
+from markupsafe import escape
 from wordpress_xmlrpc import Client, WordPressPage
 from wordpress_xmlrpc.methods.posts import EditPost, GetPost, NewPost
 
+from handoff.documents.safety import sanitize_html
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import Timeouts
 from handoff.wordpress.xmlrpc import XmlRpcTransport, _transport_for
@@ -25,7 +27,10 @@ def publish_private_page(xmlrpc_url: str, login: str, password: str, title: str,
         client = Client(xmlrpc_url, login, password,
                         transport=_transport_for(xmlrpc_url, timeouts, verify))
         page = WordPressPage()
-        page.title, page.content, page.post_status = title, html, "private"
+        # Editors may post unfiltered HTML, so WordPress keeps what we send as it is: the
+        # title (the site's name) goes as text, the body through the same allow-list.
+        page.title, page.content = str(escape(title)), sanitize_html(html)
+        page.post_status = "private"
         if page_id and _exists(client, page_id):
             client.call(EditPost(page_id, page))
             return page_id
