@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs everything Handoff needs on a Debian/Ubuntu machine: system packages (PHP,
-# MariaDB, PostgreSQL, Redis, WordPress 6.1, PHPUnit, PHP_CodeSniffer, Chromium) and a
-# Python virtualenv.
+# Installs everything Handoff needs on a Debian machine: system packages (PHP, PHP-FPM,
+# Apache, MariaDB, PostgreSQL, Redis, WordPress, PHPUnit, PHP_CodeSniffer, Chromium), a
+# Python virtualenv, and the other WordPress release for the sandbox (6.8 from Debian 13 on
+# Debian 12, 6.1 from Debian 12 on Debian 13) unpacked under var/wordpress/.
 # Safe to run again: it only installs what is missing. Nothing is downloaded at run time later.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
   php-cli php-mysql php-xml php-mbstring php-curl php-gd php-intl php-zip
+  php-fpm apache2
   mariadb-server mariadb-client
   postgresql
   redis-server
@@ -16,6 +18,10 @@ PACKAGES=(
   chromium fonts-dejavu-core fonts-noto-cjk poppler-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 )
+# Debian 13's own wordpress is 6.8: its default theme too.
+if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
+  PACKAGES+=(wordpress-theme-twentytwentyfive)
+fi
 
 missing_packages() {
   for package in "${PACKAGES[@]}"; do
@@ -31,8 +37,9 @@ install_system_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing system packages:" $missing
-  # The packages would start Apache, MariaDB, PostgreSQL and Redis system services; Handoff
-  # runs its own private instances on loopback instead, so keep the system ones from starting.
+  # The packages would start Apache, PHP-FPM, MariaDB, PostgreSQL and Redis system services;
+  # Handoff runs its own private instances on loopback instead, so keep the system ones from
+  # starting.
   local policy=/usr/sbin/policy-rc.d created_policy=""
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
@@ -53,6 +60,13 @@ install_python() {
   .venv/bin/python -m pip install -q -e '.[dev]'
 }
 
+# The sandbox's other WordPress release, by package name through a private apt state in
+# var/apt/ (the machine's apt sources and state are not touched); nothing once it is there.
+fetch_wordpress() {
+  .venv/bin/python -m handoff sandbox fetch
+}
+
 install_system_packages
 install_python
+fetch_wordpress
 echo "Setup complete."

@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,10 @@ ENGINES = ("sqlite", "postgresql")
 TEST_ENGINE = os.environ.get("HANDOFF_TEST_DATABASE", "sqlite")
 TEMPLATE_DATABASE = "handoff_template"
 _database_numbers = itertools.count(1)
+# The sandbox of the integration, e2e and PHPUnit legs: `HANDOFF_TEST_WORDPRESS=6.8 make
+# test-integration` runs them on WordPress 6.8; `HANDOFF_TEST_SERVER=apache` behind Apache.
+TEST_WORDPRESS = os.environ.get("HANDOFF_TEST_WORDPRESS", "6.1")
+TEST_SERVER = os.environ.get("HANDOFF_TEST_SERVER", "php")
 
 
 def pytest_configure(config) -> None:
@@ -35,8 +40,10 @@ def pytest_configure(config) -> None:
                                 f"{', '.join(ENGINES)}")
 
 
-def pytest_report_header(config) -> str:
-    return f"store engine: {TEST_ENGINE} (HANDOFF_TEST_DATABASE)"
+def pytest_report_header(config) -> list[str]:
+    return [f"store engine: {TEST_ENGINE} (HANDOFF_TEST_DATABASE)",
+            f"sandbox: WordPress {TEST_WORDPRESS} (HANDOFF_TEST_WORDPRESS) on {TEST_SERVER} "
+            "(HANDOFF_TEST_SERVER)"]
 
 
 # -- the store's database ----------------------------------------------------------------
@@ -183,13 +190,24 @@ def redis_url(redis_server) -> str:
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory) -> Iterator[Sandbox]:
-    """One real WordPress per test session, in a temporary directory; always stopped."""
-    box = Sandbox(tmp_path_factory.mktemp("sandbox"))
+    """One real WordPress per test session, in a temporary directory; always stopped.
+
+    `HANDOFF_TEST_WORDPRESS=6.8` runs the session on WordPress 6.8 (default 6.1), and
+    `HANDOFF_TEST_SERVER=apache` behind Apache and PHP-FPM (default PHP's server).
+    """
+    if TEST_SERVER == "apache":
+        # Apache's workers (www-data under root) cannot enter pytest's private temp folders.
+        directory = Path(tempfile.mkdtemp(prefix="handoff-sandbox-"))
+    else:
+        directory = tmp_path_factory.mktemp("sandbox")
+    box = Sandbox(directory, wordpress=TEST_WORDPRESS, server=TEST_SERVER)
     try:
         box.start()
         yield box
     finally:
         box.stop()
+        if TEST_SERVER == "apache":
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

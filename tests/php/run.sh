@@ -6,6 +6,8 @@
 # Starts a sandbox (docs/sandbox.md) in a fresh temporary directory, runs Debian's phpunit
 # with tests/php/phpunit.xml.dist, then stops the sandbox and removes the directory whatever
 # happened (failure, Ctrl-C). Exits with phpunit's exit code.
+#
+# HANDOFF_TEST_WORDPRESS=6.8 runs it on WordPress 6.8 (default 6.1), as the pytest legs.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -53,12 +55,14 @@ work_dir="$(mktemp -d "${TMPDIR:-/tmp}/handoff-phpunit.XXXXXX")"
 
 # Prints "PORT WORDPRESS_DIR"; what start() could not do goes to stderr and fails the run.
 sandbox_info="$("$python" - "$work_dir/sandbox" <<'PY'
+import os
 import sys
 
 from handoff.sandbox import Sandbox
 
-sandbox = Sandbox(sys.argv[1])
+sandbox = Sandbox(sys.argv[1], wordpress=os.environ.get("HANDOFF_TEST_WORDPRESS", "6.1"))
 sandbox.start()
+print(f"sandbox: WordPress {sandbox.wordpress_version}", file=sys.stderr)
 for warning in sandbox.warnings:
     print(f"sandbox: {warning}", file=sys.stderr)
 if sandbox.warnings:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from handoff.sandbox.apache import (
+    MODULES_DIR,
+    Account,
+    apache_command,
+    blocked_folder,
+    fpm_command,
+    fpm_program,
+    render_fpm_conf,
+    render_httpd_conf,
+)
 from handoff.sandbox.credentials import SALT_NAMES, generate_salts
 from handoff.sandbox.errors import SandboxError
 from handoff.sandbox.layout import Layout
@@ -113,3 +125,116 @@ def test_too_long_socket_path_is_a_clear_error():
         layout.check_socket_path()
     assert "shorter --dir" in caught.value.fix
     Layout(Path("/tmp/short")).check_socket_path()
+
+
+# -- Apache and PHP-FPM (`--server apache`)
+
+WWW = Account("www-data", "www-data", 33, 33)
+
+
+def test_apache_serves_wordpress_on_loopback_with_htaccess_and_rewrite(tmp_path):
+    layout = Layout.at(tmp_path)
+    text = render_httpd_conf(layout, 8123, account=None)
+    lines = text.splitlines()
+    assert "Listen 127.0.0.1:8123" in lines
+    assert f'ServerRoot "{layout.apache}"' in lines
+    assert f'PidFile "{layout.apache_pid_file}"' in lines
+    assert f'DocumentRoot "{layout.wordpress}"' in lines
+    wordpress_section = text.split(f'<Directory "{layout.wordpress}">')[1].split("</Directory>")[0]
+    assert "AllowOverride All" in wordpress_section
+    assert f"LoadModule rewrite_module {MODULES_DIR}/mod_rewrite.so" in lines
+    assert f"LoadModule proxy_fcgi_module {MODULES_DIR}/mod_proxy_fcgi.so" in lines
+    assert f'    SetHandler "proxy:unix:{layout.fpm_socket}|fcgi://localhost"' in lines
+    assert not any(line.startswith(("User", "Group", "Include")) for line in lines)
+    assert "/etc/apache2" not in text, "nothing of the system's Apache configuration is read"
+
+
+def test_apache_drops_the_authorization_header_like_a_plain_fastcgi_host(tmp_path):
+    text = render_httpd_conf(Layout.at(tmp_path), 8123, account=None)
+    assert "Authorization" not in text.replace("# No SetEnvIf Authorization", "")
+    assert "CGIPassAuth" not in text
+
+
+def test_apache_workers_switch_to_the_web_user_under_root(tmp_path):
+    lines = render_httpd_conf(Layout.at(tmp_path), 8123, account=WWW).splitlines()
+    assert "User www-data" in lines and "Group www-data" in lines
+
+
+def test_php_fpm_listens_on_the_sandbox_socket_in_the_foreground(tmp_path):
+    layout = Layout.at(tmp_path)
+    text = render_fpm_conf(layout, account=None)
+    lines = text.splitlines()
+    assert f"listen = {layout.fpm_socket}" in lines and "daemonize = no" in lines
+    assert f"pid = {layout.fpm_pid_file}" in lines
+    assert "php_admin_value[opcache.revalidate_freq] = 0" in lines
+    assert "user = root" not in lines and "listen.owner" not in text
+    assert "--allow-to-run-as-root" not in fpm_command("/usr/sbin/php-fpm8.2", layout, False)
+
+
+def test_php_fpm_under_root_hands_its_socket_to_apaches_user(tmp_path):
+    layout = Layout.at(tmp_path)
+    lines = render_fpm_conf(layout, account=WWW).splitlines()
+    assert {"user = root", "listen.owner = www-data", "listen.group = www-data",
+            "listen.mode = 0660"} <= set(lines)
+    assert fpm_command("/usr/sbin/php-fpm8.2", layout, True)[-1] == "--allow-to-run-as-root"
+
+
+def test_apache_command_reads_only_the_sandbox_config(tmp_path):
+    layout = Layout.at(tmp_path)
+    assert apache_command("/usr/sbin/apache2", layout) == [
+        "/usr/sbin/apache2", "-f", str(layout.httpd_conf), "-DFOREGROUND"]
+
+
+@pytest.mark.skipif(not shutil.which("apache2", path="/usr/sbin:" + os.environ["PATH"]),
+                    reason="apache2 is not installed")
+def test_apache_accepts_the_config(tmp_path):
+    layout = Layout.at(tmp_path)
+    for folder in (layout.wordpress, layout.apache_runtime, layout.logs):
+        folder.mkdir(parents=True)
+    layout.httpd_conf.write_text(render_httpd_conf(layout, 8123, account=None))
+    result = subprocess.run(["/usr/sbin/apache2", "-t", "-f", str(layout.httpd_conf)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Syntax OK" in result.stderr
+
+
+@pytest.mark.skipif(not list(Path("/usr/sbin").glob("php-fpm*")), reason="php-fpm is missing")
+def test_php_fpm_accepts_the_config(tmp_path):
+    layout = Layout.at(tmp_path)
+    for folder in (layout.php_fpm, layout.logs):
+        folder.mkdir(parents=True)
+    layout.fpm_conf.write_text(render_fpm_conf(layout, account=None))
+    as_root = os.geteuid() == 0
+    if as_root:
+        layout.fpm_conf.write_text(render_fpm_conf(layout, account=WWW))
+    argv = [*fpm_command(fpm_program(), layout, as_root), "--test"]
+    result = subprocess.run(argv, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_folder_apaches_user_may_not_enter_is_named():
+    # Under /tmp, not pytest's own temporary folder: that one is private to its owner.
+    base = Path(tempfile.mkdtemp(prefix="handoff-blocked-"))
+    try:
+        private = base / "private"
+        site = private / "sandbox" / "wordpress"
+        site.mkdir(parents=True)
+        base.chmod(0o755)
+        private.chmod(0o700)
+        stranger = Account("nobody", "nogroup", 65534, 65534)
+        assert blocked_folder(site, stranger) == private
+        private.chmod(0o711)
+        assert blocked_folder(site, stranger) is None
+        owner = Account("me", "us", os.getuid(), os.getgid())
+        private.chmod(0o600)  # not even its owner may enter without x
+        assert blocked_folder(site, owner) == private
+    finally:
+        private.chmod(0o700)
+        shutil.rmtree(base)
+
+
+def test_fpm_socket_path_counts_for_the_socket_length_check():
+    layout = Layout(Path("/tmp/" + "d" * 83))  # short enough for mysql/, not for php-fpm/
+    assert len(str(layout.socket)) <= 107 < len(str(layout.fpm_socket))
+    with pytest.raises(SandboxError, match="too deep"):
+        layout.check_socket_path()

@@ -19,11 +19,25 @@ from handoff.sandbox.state import State, load_state, save_state
 
 def test_state_round_trips(tmp_path):
     path = tmp_path / "state.json"
-    state = State(port=8123, mariadb_pid=100, server_pid=200)
+    state = State(port=8123, mariadb_pid=100, server_pid=200, fpm_pid=300, server="apache")
     save_state(path, state)
     assert load_state(path) == state
     assert json.loads(path.read_text()) == {"port": 8123, "mariadb_pid": 100,
-                                            "server_pid": 200}
+                                            "server_pid": 200, "fpm_pid": 300,
+                                            "server": "apache"}
+
+
+def test_state_of_an_older_sandbox_without_server_still_loads(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"port": 8123, "mariadb_pid": 100, "server_pid": 200}')
+    assert load_state(path) == State(8123, 100, 200, fpm_pid=None, server=None)
+
+
+@pytest.mark.parametrize("text", ['{"server": 1}', '{"fpm_pid": "12"}', '{"server": null}'])
+def test_mistyped_server_facts_are_ignored(tmp_path, text):
+    path = tmp_path / "state.json"
+    path.write_text(text)
+    assert load_state(path) == State()
 
 
 def test_missing_state_is_empty(tmp_path):
@@ -46,6 +60,7 @@ def test_unknown_keys_are_ignored(tmp_path):
 
 def test_stopped_state_keeps_the_port_for_the_next_start():
     assert State(8123, 1, 2).stopped() == State(port=8123)
+    assert State(8123, 1, 2, 3, "apache").stopped() == State(port=8123)
 
 
 def test_save_leaves_no_temporary_file(tmp_path):

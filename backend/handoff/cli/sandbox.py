@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from handoff.sandbox import Sandbox, SandboxError
-from handoff.sandbox.wordpress import repo_root
+from handoff.sandbox.debian_wordpress import fetch_missing
+from handoff.sandbox.paths import repo_root
+from handoff.sandbox.releases import cache_root
+from handoff.sandbox.sandbox import SERVERS
 
 dir_option = click.option(
     "--dir", "directory", type=click.Path(file_okay=False), default=None,
@@ -38,10 +41,11 @@ def sandbox_errors() -> Iterator[None]:
 
 @click.group()
 def sandbox() -> None:
-    """A throwaway local WordPress: private MariaDB and PHP's server on 127.0.0.1.
+    """A throwaway local WordPress: private MariaDB, PHP's server or Apache, on 127.0.0.1.
 
-    Built from Debian's packages (wordpress, php, mariadb-server); nothing is downloaded.
-    Developer login `admin`, client login `client` (an editor); see docs/sandbox.md.
+    Built from Debian's packages (wordpress 6.1 and 6.8, php, mariadb-server, apache2);
+    only `fetch` (run by `make setup`) downloads anything. Developer login `admin`, client
+    login `client` (an editor); see docs/sandbox.md.
     """
 
 
@@ -50,20 +54,33 @@ def sandbox() -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Loopback port to serve on (default: the previous one if free, else any "
                    "free port).")
-def start(directory: str | None, port: int | None) -> None:
+@click.option("--wordpress", "wordpress", metavar="6.1|6.8|PATH", default=None,
+              help="The WordPress the first start installs: a Debian release or the folder "
+                   "of one (default: the newest available; later starts keep what is "
+                   "installed).")
+@click.option("--locale", metavar="LOCALE", default=None,
+              help="The site's language at install, from Debian's wordpress-l10n, e.g. vi or "
+                   "zh_CN (default: English).")
+@click.option("--server", type=click.Choice(SERVERS), default=None,
+              help="The web server: PHP's built-in server (php, the default) or Apache with "
+                   "PHP-FPM (apache).")
+def start(directory: str | None, port: int | None, wordpress: str | None, locale: str | None,
+          server: str | None) -> None:
     """Start the sandbox (installing it on first use) and print its URL and logins.
 
     Does nothing but print when it is already running.
     """
     console = Console(highlight=False)
-    box = Sandbox(default_sandbox_dir(directory), port=port)
+    box = Sandbox(default_sandbox_dir(directory), port=port, wordpress=wordpress,
+                  locale=locale, server=server)
+    was_running = box.is_running()
     if not box.is_installed():
         console.print(f"Installing WordPress in {box.directory} (first start)…")
-    elif box.is_running():
-        console.print("Already running.")
     began = time.monotonic()
     with sandbox_errors():
         box.start()
+    if was_running:
+        console.print("Already running.")
     for warning in box.warnings:
         console.print(f"[yellow]Warning:[/] {warning}", soft_wrap=True)
     console.print(summary(box))
@@ -77,6 +94,7 @@ def summary(box: Sandbox) -> Table:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Site", box.url + "/")
+    table.add_row("WordPress", describe(box))
     table.add_row("wp-admin", box.url + "/wp-admin/")
     table.add_row("Developer", f"{box.admin_login} / {box.admin_password}")
     table.add_row("Client (editor)", f"{box.client_login} / {box.client_password}")
@@ -84,19 +102,45 @@ def summary(box: Sandbox) -> Table:
     return table
 
 
+def describe(box: Sandbox) -> str:
+    """Return "6.8.12, vi, on apache": the installed version, locale and the serving server."""
+    facts = [box.wordpress_version or "unknown version", box.locale]
+    return ", ".join(facts) + (f", on {box.server}" if box.server else "")
+
+
 @sandbox.command()
 @dir_option
 def status(directory: str | None) -> None:
-    """Say whether the sandbox is installed and running, and where."""
+    """Say whether the sandbox is installed and running, where, and which WordPress."""
     box = Sandbox(default_sandbox_dir(directory))
     if not box.is_installed():
         click.echo(f"Not installed in {box.directory}. Start it with: handoff sandbox start")
     elif box.is_running():
-        click.echo(f"Running at {box.url}/ (wp-admin: {box.url}/wp-admin/), "
-                   f"directory {box.directory}")
+        click.echo(f"Running at {box.url}/ (wp-admin: {box.url}/wp-admin/), WordPress "
+                   f"{describe(box)}, directory {box.directory}")
     else:
-        click.echo(f"Stopped (installed in {box.directory}). Start it with: "
-                   "handoff sandbox start")
+        click.echo(f"Stopped (WordPress {describe(box)}, installed in {box.directory}). "
+                   "Start it with: handoff sandbox start")
+
+
+@sandbox.command()
+def fetch() -> None:
+    """Download and unpack the WordPress release Debian's installed package lacks (once).
+
+    Run by `make setup`: by package name, from the Debian mirror the machine uses, through
+    a private apt state in var/apt/, into var/wordpress/BRANCH/. Does nothing when that is
+    done already; the only sandbox command that downloads.
+    """
+    repo = repo_root()
+    with sandbox_errors():
+        fetched = fetch_missing(cache_root(), repo / "var" / "apt")
+    for result in fetched:
+        done = "unpacked" if result.downloaded else "already"
+        click.echo(f"WordPress {result.version} (Debian {result.release.suite}): {done} in "
+                   f"{cache_root() / result.release.branch}")
+    if not fetched:
+        click.echo("Nothing to fetch: the installed wordpress package is every release "
+                   "the sandbox knows.")
 
 
 @sandbox.command()
@@ -118,7 +162,7 @@ def reset(directory: str | None) -> None:
 @sandbox.command()
 @dir_option
 def stop(directory: str | None) -> None:
-    """Stop PHP's server and MariaDB; nothing of the sandbox is left running."""
+    """Stop the web server and MariaDB; nothing of the sandbox is left running."""
     box = Sandbox(default_sandbox_dir(directory))
     was_running = box.is_running()
     with sandbox_errors():

@@ -98,14 +98,67 @@ class Layout:
         return self.wp_content / "debug.log"
 
     @property
+    def htaccess(self) -> Path:
+        return self.wordpress / ".htaccess"
+
+    @property
+    def snapshot_htaccess(self) -> Path:
+        return self.directory / "snapshot.htaccess"
+
+    @property
     def server_log(self) -> Path:
         return self.logs / "php-server.log"
 
+    # -- Apache and PHP-FPM (`--server apache`)
+    @property
+    def apache(self) -> Path:
+        return self.directory / "apache"
+
+    @property
+    def httpd_conf(self) -> Path:
+        return self.apache / "httpd.conf"
+
+    @property
+    def apache_pid_file(self) -> Path:
+        return self.apache / "httpd.pid"
+
+    @property
+    def apache_runtime(self) -> Path:
+        return self.apache / "run"
+
+    @property
+    def apache_error_log(self) -> Path:
+        return self.logs / "apache-error.log"
+
+    @property
+    def apache_access_log(self) -> Path:
+        return self.logs / "apache-access.log"
+
+    @property
+    def php_fpm(self) -> Path:
+        return self.directory / "php-fpm"
+
+    @property
+    def fpm_conf(self) -> Path:
+        return self.php_fpm / "php-fpm.conf"
+
+    @property
+    def fpm_pid_file(self) -> Path:
+        return self.php_fpm / "php-fpm.pid"
+
+    @property
+    def fpm_socket(self) -> Path:
+        return self.php_fpm / "php-fpm.sock"
+
+    @property
+    def fpm_log(self) -> Path:
+        return self.logs / "php-fpm.log"
+
     def check_socket_path(self) -> None:
-        """Raise SandboxError if the MariaDB socket path is too long for a Unix socket."""
-        length = len(str(self.socket).encode())
+        """Raise SandboxError if a socket path (MariaDB's, PHP-FPM's) is too long for Unix."""
+        length = max(len(str(path).encode()) for path in (self.socket, self.fpm_socket))
         if length > MAX_SOCKET_PATH:
             raise SandboxError(
-                f"the sandbox directory {self.directory} is too deep for MariaDB's socket "
+                f"the sandbox directory {self.directory} is too deep for its Unix sockets "
                 f"({length} > {MAX_SOCKET_PATH} bytes)",
                 "choose a shorter --dir (or HANDOFF_SANDBOX_DIR)")

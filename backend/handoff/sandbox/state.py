@@ -1,4 +1,4 @@
-"""state.json: which processes serve the sandbox, and on which port.
+"""state.json: which processes serve the sandbox, on which port, with which web server.
 
 Kept on disk so that another process (the CLI) can find and stop a sandbox.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 
@@ -17,11 +17,13 @@ class State:
 
     port: int | None = None
     mariadb_pid: int | None = None
-    server_pid: int | None = None
+    server_pid: int | None = None  # PHP's built-in server, or Apache
+    fpm_pid: int | None = None  # PHP-FPM, behind Apache
+    server: str | None = None  # "php" or "apache" while running
 
     def stopped(self) -> State:
         """Return this state without processes (the port is kept for the next start)."""
-        return replace(self, mariadb_pid=None, server_pid=None)
+        return State(port=self.port)
 
 
 def load_state(path: Path) -> State:
@@ -32,11 +34,18 @@ def load_state(path: Path) -> State:
         return State()
     if not isinstance(data, dict):
         return State()
-    known = {field.name for field in fields(State)}
-    values = {key: value for key, value in data.items()
-              if key in known and (value is None or (isinstance(value, int)
-                                                     and not isinstance(value, bool)))}
+    values = {field.name: data[field.name] for field in fields(State)
+              if field.name in data and _fits(data[field.name], field.name)}
     return State(**values)
+
+
+def _fits(value: object, name: str) -> bool:
+    """Return whether `value` has the type field `name` of State holds (None always fits)."""
+    if value is None:
+        return True
+    if name == "server":
+        return isinstance(value, str)
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def save_state(path: Path, state: State) -> None:

@@ -1,4 +1,4 @@
-"""The sandbox's private WordPress: a copy of Debian's, its config, plugins, install, seed."""
+"""The sandbox's private WordPress: a copy of a Debian tree, its config, plugins, install, seed."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from pathlib import Path
 
 from handoff.sandbox.errors import SandboxError
 from handoff.sandbox.layout import Layout
+from handoff.sandbox.paths import repo_root
 from handoff.sandbox.phprunner import PHP_DIR, PhpRunner
+from handoff.sandbox.releases import WordPressTree
 from handoff.sandbox.wpconfig import WpConfig, render_wp_config
 
-WORDPRESS_SOURCE = Path("/usr/share/wordpress")
-FIX_MISSING_WORDPRESS = ("run `make setup` (installs Debian's wordpress and "
-                         "wordpress-theme-twentytwentythree)")
-THEME = "twentytwentythree"
+DEFAULT_LOCALE = "en_US"
 COMPANION = "handoff-companion"
 COMPANION_PLUGIN = f"{COMPANION}/{COMPANION}.php"
 EXTRAS = "handoff-sandbox-extras"
@@ -27,15 +26,6 @@ CLIENT = {"login": "client", "email": "client@example.test", "role": "editor",
           "display_name": "Client"}
 
 
-def repo_root() -> Path:
-    """Return the working tree this package was loaded from, or the current directory.
-
-    The package lives in <tree>/backend/handoff/ when installed editable (`make setup`).
-    """
-    root = Path(__file__).resolve().parents[3]
-    return root if (root / "backend" / "handoff").is_dir() else Path.cwd()
-
-
 def companion_source() -> Path:
     """Return the companion plugin's folder: HANDOFF_PLUGIN_SOURCE, else the working tree's."""
     override = os.environ.get("HANDOFF_PLUGIN_SOURCE")
@@ -44,13 +34,16 @@ def companion_source() -> Path:
     return repo_root() / "wp-plugin" / COMPANION
 
 
-def wordpress_source() -> Path:
-    """Return Debian's WordPress, or raise SandboxError saying how to install it."""
-    if not (WORDPRESS_SOURCE / "wp-settings.php").is_file():
-        raise SandboxError(f"WordPress not found in {WORDPRESS_SOURCE}", FIX_MISSING_WORDPRESS)
-    if not (WORDPRESS_SOURCE / "wp-content" / "themes" / THEME).is_dir():
-        raise SandboxError(f"the {THEME} theme is not installed", FIX_MISSING_WORDPRESS)
-    return WORDPRESS_SOURCE
+def check_locale(tree: WordPressTree, locale: str) -> None:
+    """Raise SandboxError unless `tree` ships WordPress's own translation for `locale`."""
+    if locale == DEFAULT_LOCALE:
+        return
+    languages = tree.path / "wp-content" / "languages"
+    if not (languages / f"{locale}.mo").is_file():
+        shipped = sorted(path.stem for path in languages.glob("*.mo") if "-" not in path.stem)
+        raise SandboxError(f"WordPress {tree.version} has no '{locale}' translation in "
+                           f"{languages}", f"use one of: {DEFAULT_LOCALE}, "
+                           f"{', '.join(shipped) or '(none: install wordpress-l10n)'}")
 
 
 def copy_wordpress(source: Path, target: Path) -> None:
@@ -69,8 +62,9 @@ def copy_wordpress(source: Path, target: Path) -> None:
         shutil.copytree(source, target, symlinks=False, ignore=ignore)
     except (OSError, shutil.Error) as error:
         raise SandboxError(f"copying {source} to {target} failed ({error})",
-                           "check the disk space and that /usr/share/wordpress is intact "
-                           "(`apt-get install --reinstall wordpress`)") from error
+                           "check the disk space and that the WordPress packages are intact "
+                           "(`apt-get install --reinstall wordpress`, or delete var/wordpress "
+                           "and run `make setup`)") from error
 
 
 def write_wp_config(layout: Layout, config: WpConfig) -> None:
@@ -103,15 +97,16 @@ def link_companion(layout: Layout) -> bool:
     return (source / f"{COMPANION}.php").is_file()
 
 
-def install_site(runner: PhpRunner, admin_password: str) -> None:
-    """Run WordPress's installer: tables, options, the admin user, sample content."""
+def install_site(runner: PhpRunner, admin_password: str, locale: str = DEFAULT_LOCALE) -> None:
+    """Run WordPress's installer in `locale`: tables, options, the admin user, sample content."""
     settings = {"title": SITE_TITLE, "admin_login": ADMIN["login"],
-                "admin_email": ADMIN["email"], "admin_password": admin_password}
+                "admin_email": ADMIN["email"], "admin_password": admin_password,
+                "language": "" if locale == DEFAULT_LOCALE else locale}
     runner.run("install.php", json.dumps(settings), what="installing WordPress")
 
 
-def seed_site(runner: PhpRunner, client_password: str, plugins: list[str]) -> None:
-    """Create the client's account, make sure of the theme and activate `plugins`."""
-    settings = {"admin_login": ADMIN["login"], "theme": THEME, "plugins": plugins,
+def seed_site(runner: PhpRunner, client_password: str, theme: str, plugins: list[str]) -> None:
+    """Create the client's account, activate `theme` and `plugins` (the same on every version)."""
+    settings = {"admin_login": ADMIN["login"], "theme": theme, "plugins": plugins,
                 "users": [{**CLIENT, "password": client_password}]}
     runner.run("seed.php", json.dumps(settings), what="seeding WordPress")
