@@ -6,6 +6,7 @@
  */
 
 use Handoff\Companion\Menu_Applier;
+use Handoff\Companion\Menu_Item_States;
 use Handoff\Companion\Menu_Dashboard;
 use Handoff\Companion\Menu_Profile_Store;
 use Handoff\Companion\Options;
@@ -407,8 +408,8 @@ class MenuApplierTest extends Handoff_Test_Case {
 			array( 'Media', 'Posts', 'Dashboard', 'Pages', 'Comments', 'Portfolio', 'Profile', 'Tools', 'Sandbox Reports' ),
 			array_column( $shown, 'title' )
 		);
-		$this->assertSame( array( 'All Posts', 'Add New', 'Categories', 'Labels' ), array_column( $this->item( $shown, 'Posts' )['children'], 'title' ), 'Site order; unknown children shown.' );
-		$this->assertSame( array( 'Library', 'Add New' ), array_column( $this->item( $shown, 'Media' )['children'], 'title' ) );
+		$this->assertSame( array( 'All Posts', self::release_fact( 'add_post_label' ), 'Categories', 'Labels' ), array_column( $this->item( $shown, 'Posts' )['children'], 'title' ), 'Site order; unknown children shown.' );
+		$this->assertSame( array( 'Library', self::release_fact( 'add_media_label' ) ), array_column( $this->item( $shown, 'Media' )['children'], 'title' ) );
 		$this->assertSame( array(), Menu_Applier::active()->denied_slugs() );
 	}
 
@@ -447,6 +448,76 @@ class MenuApplierTest extends Handoff_Test_Case {
 		$this->assertTrue( $this->is_refused( 'admin.php', array( 'page' => 'newsletter-lists' ) ) );
 		$this->assertFalse( $this->is_refused( 'index.php', array() ) );
 		$this->assertFalse( $this->is_refused( 'profile.php', array() ) );
+	}
+
+	/**
+	 * `custom_post_types: show` keeps the site's own public content types (Portfolio) in the
+	 * menu when `unknown_items` hides or denies the rest; a type that is not public (a
+	 * plugin's internal records with a menu of their own) still follows `unknown_items`,
+	 * and so does everything else. The doors that build no menu read the same rule.
+	 *
+	 * @dataProvider unknown_policies
+	 *
+	 * @param string $policy The profile's `unknown_items`.
+	 */
+	public function test_public_custom_post_types_follow_custom_post_types( string $policy ): void {
+		register_post_type(
+			'internal_log',
+			array(
+				'label'        => 'Internal log',
+				'public'       => false,
+				'show_ui'      => true,
+				'show_in_menu' => true,
+			)
+		);
+		$profile = self::profile(
+			array(
+				'unknown_items'     => $policy,
+				'custom_post_types' => 'show',
+				'custom_links'      => array(),
+				'menu'              => array(
+					array(
+						'slug'  => 'edit.php',
+						'state' => 'visible',
+					),
+				),
+			)
+		);
+		$this->activate( $profile );
+		$this->build_menu( $this->create_user( 'editor' ) );
+		$shown = self::shown_menu();
+		$this->assertSame( array( 'Posts', 'Portfolio' ), array_column( $shown, 'title' ) );
+		$this->assertSame( 'All Projects', $this->item( $shown, 'Portfolio' )['children'][0]['title'] );
+		$denied = Menu_Applier::active()->denied_slugs();
+		$this->assertNotContains( 'edit.php?post_type=portfolio', $denied );
+		$this->assertSame( 'deny' === $policy, in_array( 'edit.php?post_type=internal_log', $denied, true ) );
+		$tree   = array(
+			array(
+				'slug'       => 'edit.php?post_type=portfolio',
+				'capability' => 'edit_posts',
+				'children'   => array(),
+			),
+			array(
+				'slug'       => 'edit.php?post_type=internal_log',
+				'capability' => 'edit_posts',
+				'children'   => array(),
+			),
+		);
+		$states = array_column( Menu_Item_States::of( $profile, $tree ), 'state', 'slug' );
+		$this->assertSame( 'visible', $states['edit.php?post_type=portfolio'] );
+		$this->assertSame( 'deny' === $policy ? 'denied' : 'hidden', $states['edit.php?post_type=internal_log'] );
+	}
+
+	/**
+	 * The policies `custom_post_types: show` is tried with.
+	 *
+	 * @return array<string, array{0: string}>
+	 */
+	public function unknown_policies(): array {
+		return array(
+			'unknown items hidden' => array( 'hide' ),
+			'unknown items denied' => array( 'deny' ),
+		);
 	}
 
 	/**

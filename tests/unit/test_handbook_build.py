@@ -103,7 +103,9 @@ def test_renamed_and_hidden_screens_follow_the_menu_profile(make):
                  "en/chapters/020-comments.md.j2": COMMENTS}, profile=profile)
     assert "**Our pages › Add New**" in book.markdown()
     assert "comments" not in [c.id for c in book.chapters]
-    assert book.dropped == [("Comments", "user client cannot open edit-comments.php")]
+    assert book.dropped == [("Comments", "user client cannot open edit-comments.php"),
+                            ("Portfolio <b>",
+                             "user client cannot open edit.php?post_type=portfolio")]
     assert "Moderate" not in book.markdown()
 
 
@@ -199,3 +201,16 @@ def test_an_oversized_handbook_is_refused(make):
     with pytest.raises(InvalidInputError) as caught:
         make({"en/chapters/010-big.md.j2": huge}).body_html()
     assert caught.value.code == "too_large"
+
+
+def test_a_content_type_the_client_cannot_open_is_listed_as_left_out(make):
+    hidden = {"schema_version": 1, "name": "No portfolio", "targets": {"roles": ["editor"]},
+              "unknown_items": "show",
+              "menu": [{"slug": "edit.php?post_type=portfolio", "state": "hidden"}]}
+    book = make({"en/chapters/010-pages.md.j2": PAGES}, profile=hidden)
+    assert "type-portfolio" not in [chapter.id for chapter in book.chapters]
+    assert ("Portfolio <b>", "user client cannot open edit.php?post_type=portfolio") \
+        in book.dropped
+    shown = make({"en/chapters/010-pages.md.j2": PAGES})
+    assert "type-portfolio" in [chapter.id for chapter in shown.chapters]
+    assert not [title for title, _ in shown.dropped if title.startswith("Portfolio")]

@@ -3,6 +3,7 @@
 import pytest
 
 from handoff.core.menu_preview import (
+    content_menus,
     denied,
     drift,
     menu_changes,
@@ -10,6 +11,7 @@ from handoff.core.menu_preview import (
     preview,
     pull_profile,
     simplified_menu,
+    site_drift,
     targeted_tree,
 )
 from handoff.core.menu_profile import problems
@@ -189,3 +191,32 @@ def test_drift_looks_only_at_what_restricted_users_can_open():
     assert targeted_tree(nobody, INVENTORY) == []
     labels = [d.label for d in drift(by_role, targeted_tree(by_role, INVENTORY))]
     assert "plugins.php" not in labels and "upload.php" in labels
+
+
+@pytest.mark.parametrize("policy", ["hide", "deny"])
+def test_public_custom_post_types_follow_custom_post_types(policy):
+    """As the plugin's Menu_Item_States: the site's public content types stay when the
+    profile says `custom_post_types: show`; a plugin's internal type follows the rest."""
+    portfolio = item("edit.php?post_type=portfolio", "Portfolio",
+                     ("edit.php?post_type=portfolio", "All Projects"))
+    internal = item("edit.php?post_type=acf-field-group", "ACF")
+    tree = [*EDITOR_TREE, portfolio, internal]
+    inventory = {**INVENTORY, "admin_menu": {"full": tree, "by_role": {"editor": tree}},
+                 "post_types": [
+                     {"name": "portfolio", "public": True, "builtin": False},
+                     {"name": "acf-field-group", "public": False, "builtin": False},
+                     {"name": "page", "public": True, "builtin": True}]}
+    shown = profile([{"slug": "edit.php", "state": "visible"}], unknown_items=policy,
+                    custom_post_types="show")
+    assert problems(shown) == []
+    menu, applies = preview(shown, inventory, role="editor")
+    titles = [entry["title"] for entry in menu]
+    assert applies and "Portfolio" in titles and "ACF" not in titles
+    refused = {slug for _, slug in denied(shown, tree, content_menus(inventory))}
+    assert "edit.php?post_type=portfolio" not in refused
+    assert ("edit.php?post_type=acf-field-group" in refused) == (policy == "deny")
+    policies = {d.slug: d.policy for d in site_drift(shown, inventory)}
+    assert policies["edit.php?post_type=portfolio"] == "show"
+    assert policies["edit.php?post_type=acf-field-group"] == policy
+    without = {key: value for key, value in shown.items() if key != "custom_post_types"}
+    assert "Portfolio" not in [e["title"] for e in preview(without, inventory, role="editor")[0]]

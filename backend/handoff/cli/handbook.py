@@ -43,10 +43,11 @@ def _build_options(function):
 
 
 def _report(console: Console, book) -> None:
+    # Titles, reasons and warnings carry the site's labels: printed as text, never markup.
     for title, reason in book.dropped:
-        console.print(f"  left out {title!r}: {reason}")
+        console.print(f"  left out {title!r}: {reason}", markup=False)
     for warning in book.warnings:
-        console.print(f"[yellow]⚠ {warning}[/]")
+        console.print(f"⚠ {warning}", style="yellow", markup=False)
     if book.blanks:
         console.print(f"[yellow]⚠ blanks left for: {', '.join(book.blanks)}[/]")
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handoff.core.audit import Change as AuditChange
 from handoff.core.intake import Intakes
-from handoff.core.menu_preview import drift, targeted_tree
+from handoff.core.menu_preview import site_drift
 from handoff.core.menus import Menus
 from handoff.errors import HandoffError, InvalidInputError
 from handoff.handover.checklist import Checklist, load_checklist
@@ -106,7 +106,7 @@ class Handovers:
             facts=facts, inventory=inventory, intake=self.intakes.get(name),
             probes=run_probes(site.url, site.environment_type, self.sites.timeouts,
                               verify=not allows_insecure(site.url, site.environment_type)),
-            drift=[vars(item) for item in drift(profile, targeted_tree(profile, inventory))]
+            drift=[vars(item) for item in site_drift(profile, inventory)]
             if profile else [])
         results = {item.id: asdict(_evaluate(item, context)) for item in checklist.items}
         self._finish_run(run, complete=True, results=results)

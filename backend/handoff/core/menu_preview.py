@@ -16,15 +16,34 @@ from handoff.errors import InvalidInputError
 ALWAYS_SHOWN = {"handoff-handbook"}
 
 
-def simplified_menu(tree: list[dict], profile: dict) -> list[dict]:
-    """The menu a restricted user sees, from the tree their roles see without the profile."""
+def content_menus(inventory: dict) -> frozenset[str]:
+    """Top-level slugs of the site's public custom post types (`edit.php?post_type=NAME`):
+    the site's own content, which `custom_post_types` may keep in the menu."""
+    return frozenset(f"edit.php?post_type={p['name']}" for p in inventory.get("post_types", [])
+                     if p.get("public") and not p.get("builtin"))
+
+
+def unnamed_policy(profile: dict, slug: str, content: frozenset[str] = frozenset()) -> str:
+    """show, hide or deny: what happens to a top-level item the profile does not name."""
+    if slug in content and profile.get("custom_post_types"):
+        return profile["custom_post_types"]
+    return profile.get("unknown_items", "hide")
+
+
+def simplified_menu(tree: list[dict], profile: dict,
+                    content: frozenset[str] = frozenset()) -> list[dict]:
+    """The menu a restricted user sees, from the tree their roles see without the profile.
+
+    `content` is content_menus() of the site, for `custom_post_types`.
+    """
     policy = profile.get("unknown_items", "hide")
     named = {rule["slug"] for rule in profile["menu"]}
     on_site = {item["slug"]: item for item in tree}
     menu = [_apply(on_site[rule["slug"]], rule, policy) for rule in profile["menu"]
             if rule["state"] == "visible" and rule["slug"] in on_site]
     menu += [dict(item) for item in tree if item["slug"] not in named and
-             (policy == "show" or item["slug"] in ALWAYS_SHOWN)]
+             (unnamed_policy(profile, item["slug"], content) == "show"
+              or item["slug"] in ALWAYS_SHOWN)]
     return _with_custom_links(menu, profile.get("custom_links", []))
 
 
@@ -106,7 +125,7 @@ def preview(profile: dict, inventory: dict, *, role: str | None = None,
     tree = merged_tree(inventory, roles)
     if not is_restricted(profile, login, roles):
         return tree, False
-    return simplified_menu(tree, profile), True
+    return simplified_menu(tree, profile, content_menus(inventory)), True
 
 
 def merged_tree(inventory: dict, roles: list[str]) -> list[dict]:
@@ -137,14 +156,16 @@ def targeted_tree(profile: dict, inventory: dict) -> list[dict]:
     return merged_tree(inventory, sorted(roles)) if roles else []
 
 
-def denied(profile: dict, full: list[dict]) -> list[tuple[str, str]]:
+def denied(profile: dict, full: list[dict], content: frozenset[str] = frozenset()
+           ) -> list[tuple[str, str]]:
     """(parent slug, slug) of every screen the profile refuses; parent '' for top level."""
     policy = profile.get("unknown_items", "hide")
     rules = {rule["slug"]: rule for rule in profile["menu"]}
     refused = []
     for item in full:
         rule = rules.get(item["slug"])
-        state = rule["state"] if rule else ("denied" if policy == "deny" else "visible")
+        state = rule["state"] if rule else \
+            ("denied" if unnamed_policy(profile, item["slug"], content) == "deny" else "visible")
         if state == "denied" and item["slug"] not in UNDENIABLE:
             refused.append(("", item["slug"]))
             # Its submenu goes with it, except the screens nobody may be refused.
@@ -177,7 +198,8 @@ class DriftItem:
         return f"{self.parent} › {self.slug}" if self.parent else self.slug
 
 
-def drift(profile: dict, full: list[dict]) -> list[DriftItem]:
+def drift(profile: dict, full: list[dict], content: frozenset[str] = frozenset()
+          ) -> list[DriftItem]:
     """Items on the site the profile does not name (a plugin added them since, usually)."""
     policy = profile.get("unknown_items", "hide")
     rules = {rule["slug"]: rule for rule in profile["menu"]}
@@ -186,13 +208,19 @@ def drift(profile: dict, full: list[dict]) -> list[DriftItem]:
         rule = rules.get(item["slug"])
         if rule is None:
             if item["slug"] not in ALWAYS_SHOWN:
-                found.append(DriftItem("", item["slug"], item["title"], policy))
+                found.append(DriftItem("", item["slug"], item["title"],
+                                       unnamed_policy(profile, item["slug"], content)))
             continue
         if "children" in rule:
             named = {c["slug"] for c in rule["children"]}
             found += [DriftItem(item["slug"], c["slug"], c["title"], policy)
                       for c in item.get("children", []) if c["slug"] not in named]
     return found
+
+
+def site_drift(profile: dict, inventory: dict) -> list[DriftItem]:
+    """drift() over every item a restricted user of the site can open."""
+    return drift(profile, targeted_tree(profile, inventory), content_menus(inventory))
 
 
 def missing(profile: dict, admin_menu: dict) -> list[str]:

@@ -13,13 +13,13 @@ from handoff.core.bulk import Outcome, for_each_site
 from handoff.core.menu_preview import (
     Change,
     DriftItem,
+    content_menus,
     denied,
-    drift,
     menu_changes,
     missing,
     preview,
     pull_profile,
-    targeted_tree,
+    site_drift,
 )
 from handoff.core.menu_profile import check, is_restricted, profile_hash
 from handoff.core.sites import Sites
@@ -133,8 +133,8 @@ class Menus:
             before = preview(applied, inventory, role=role)[0] if applied \
                 else menu["by_role"][role]
             roles.append(RolePlan(role, restricted, menu_changes(before, after)))
-        return PushPlan(name, roles, denied(profile, menu["full"]),
-                        missing(profile, menu), drift(profile, targeted_tree(profile, inventory)))
+        return PushPlan(name, roles, denied(profile, menu["full"], content_menus(inventory)),
+                        missing(profile, menu), site_drift(profile, inventory))
 
     def status(self, name: str, *, fresh: bool = True) -> MenuStatus:
         """The profile on the site now, with drift against its current menu.
@@ -155,7 +155,7 @@ class Menus:
             applied_by=str(record.get("applied_by", "")),
             safe_mode=bool(record.get("safe_mode", False)),
             history=list(record.get("history", [])),
-            drift=drift(profile, targeted_tree(profile, inventory)) if profile else [],
+            drift=site_drift(profile, inventory) if profile else [],
             profile=profile,
             changed_elsewhere=bool(site.menu_hash) and digest != site.menu_hash)
 
@@ -205,7 +205,7 @@ class Menus:
                         warnings=len(result.warnings))
             self.sites.record_menu(name, result.version, result.hash, label, pushed=True,
                                    change=change, drift_count=len(
-                                       drift(profile, targeted_tree(profile, inventory))))
+                                       site_drift(profile, inventory)))
             return result
 
     def rollback(self, name: str, to_version: int = 0) -> PushResult:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from handoff.core.audit import Audit, Change
 from handoff.core.inventory import schema_errors
-from handoff.core.menu_preview import drift, targeted_tree
+from handoff.core.menu_preview import site_drift
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
 from handoff.storage import InventorySnapshot, Site, SiteTag, Store, Vault
 from handoff.wordpress import BridgeError, ConnectionKey, open_client, parse_connection_key
@@ -378,7 +378,7 @@ def _drift_count(client: WordPressClient, inventory: dict) -> int | None:
         return None
     if profile is None:
         return None
-    return len(drift(profile, targeted_tree(profile, inventory)))
+    return len(site_drift(profile, inventory))
 
 
 def _prune_snapshots(session, site_id: int) -> None:

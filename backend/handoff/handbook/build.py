@@ -138,7 +138,7 @@ def build_handbook(given: BuildInput) -> Handbook:
         if chapter is not None:
             book.chapters.append(chapter)
     insert_at = _index_before_help(book.chapters)
-    generated = _post_type_chapters(names, menu, strings) + \
+    generated = _post_type_chapters(names, menu, strings, book) + \
         _extras_chapter(environment, templates, menu, names, book, strings)
     book.chapters[insert_at:insert_at] = generated
     book.chapters.append(_appendix(given.inventory, strings))
@@ -264,11 +264,16 @@ def _index_before_help(chapters: list[Chapter]) -> int:
     return len(chapters)
 
 
-def _post_type_chapters(names: dict, menu: ClientMenu, strings: dict) -> list[Chapter]:
+def _post_type_chapters(names: dict, menu: ClientMenu, strings: dict,
+                        book: Handbook) -> list[Chapter]:
+    """A chapter per custom content type the client can open; the others are listed as
+    left out, with the reason, like template chapters."""
     chapters = []
     for post_type in names["post_types"]:
         slug = f"edit.php?post_type={post_type['name']}"
         if menu.find(slug) is None:
+            title = _fmt(strings.get("post_type_title", "{label}"), label=post_type["label"])
+            book.dropped.append((str(title), f"{menu.who} cannot open {slug}"))
             continue
         label = as_text(post_type["label"])  # site data: never read as markup
         lines = [_fmt(strings.get("post_type_intro", "{label} ({count})"), label=label,

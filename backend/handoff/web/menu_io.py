@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import request
 
 from handoff.cli.render_menu import library_row, plan_as_dict, status_as_dict
-from handoff.core.menu_preview import denied
+from handoff.core.menu_preview import content_menus, denied
 from handoff.core.menu_profile import (
     MAX_PROFILE_BYTES,
     InvalidProfile,
@@ -168,7 +168,8 @@ def preview(name: str, body: dict | None) -> dict:
     full = inventory["admin_menu"]["full"]
     return {"who": f"user {user}" if user else f"role {role or 'editor'}",
             "applies": applies, "menu": menu,
-            "denied": _titled(denied(profile, full), full) if applies else []}
+            "denied": _titled(denied(profile, full, content_menus(inventory)), full)
+            if applies else []}
 
 
 def _titled(pairs: list[tuple[str, str]], full: list[dict]) -> list[dict]:

@@ -50,7 +50,7 @@ final class Menu_Item_States {
 			if ( $entry ) {
 				$state = self::allowed_state( $slug, (string) ( $entry['state'] ?? 'visible' ) );
 			} else {
-				$state = self::HANDBOOK_SLUG === $slug ? 'visible' : self::allowed_state( $slug, $unknown );
+				$state = self::allowed_state( $slug, self::unnamed_top_state( $profile, $slug ) );
 			}
 			$items[] = self::item( '', $slug, $item, $state );
 			$listed  = self::listed_children( $entry );
@@ -122,6 +122,39 @@ final class Menu_Item_States {
 			'deny' => 'denied',
 		);
 		return $states[ $profile['unknown_items'] ?? 'hide' ] ?? 'hidden';
+	}
+
+	/**
+	 * The state of a top-level item the profile does not name: the Site Handbook shows; the
+	 * menu of a public custom post type follows `custom_post_types` when the profile sets
+	 * it; everything else follows `unknown_items`.
+	 *
+	 * @param array<string, mixed> $profile The profile.
+	 * @param string               $slug    The item's slug, entities decoded.
+	 */
+	public static function unnamed_top_state( array $profile, string $slug ): string {
+		if ( self::HANDBOOK_SLUG === $slug ) {
+			return 'visible';
+		}
+		$policy = $profile['custom_post_types'] ?? null;
+		if ( is_string( $policy ) && self::is_public_post_type_menu( $slug ) ) {
+			return self::unknown_state( array( 'unknown_items' => $policy ) );
+		}
+		return self::unknown_state( $profile );
+	}
+
+	/**
+	 * Whether a top-level slug is the list screen of a public, non-built-in post type
+	 * (`edit.php?post_type=portfolio`): the site's own content.
+	 *
+	 * @param string $slug A slug, entities decoded.
+	 */
+	public static function is_public_post_type_menu( string $slug ): bool {
+		if ( 0 !== strpos( $slug, 'edit.php?post_type=' ) ) {
+			return false;
+		}
+		$type = get_post_type_object( substr( $slug, strlen( 'edit.php?post_type=' ) ) );
+		return $type && $type->public && ! $type->_builtin;
 	}
 
 	/**

@@ -119,7 +119,7 @@ final class Menu_Rewriter {
 		foreach ( $by_slug as $slug => $items ) {
 			if ( ! isset( $named[ $slug ] ) ) {
 				foreach ( $items as $item ) {
-					$ordered[] = $this->top_item( $item, self::HANDBOOK_SLUG === (string) $slug ? 'visible' : $this->unknown_state(), null );
+					$ordered[] = $this->top_item( $item, Menu_Item_States::unnamed_top_state( $this->profile, (string) $slug ), null );
 				}
 			}
 		}
@@ -182,7 +182,7 @@ final class Menu_Rewriter {
 				continue;
 			}
 			$parent = (string) $item[2];
-			$state  = $item[ self::STATE ] ?? ( self::is_separator( $item ) ? 'hidden' : ( self::HANDBOOK_SLUG === $parent ? 'visible' : $unknown ) );
+			$state  = $item[ self::STATE ] ?? ( self::is_separator( $item ) ? 'hidden' : self::shown_or_hidden( Menu_Item_States::unnamed_top_state( $this->profile, self::slug( $parent ) ) ) );
 			unset( $item[ self::STATE ] );
 			if ( 'visible' !== $state ) {
 				unset( $submenu[ $parent ] );
@@ -369,6 +369,16 @@ final class Menu_Rewriter {
 	 */
 	private static function allowed_state( string $slug, string $state ): string {
 		return Menu_Item_States::allowed_state( $slug, $state );
+	}
+
+	/**
+	 * An entry added after rewrite_menu() is shown or hidden (its screen guard decides
+	 * about denial): visible stays visible, anything else is hidden.
+	 *
+	 * @param string $state A state.
+	 */
+	private static function shown_or_hidden( string $state ): string {
+		return 'visible' === $state ? 'visible' : 'hidden';
 	}
 
 	/**
