@@ -100,11 +100,12 @@ def test_run_the_handover_check_and_waive_an_item(signed_in_dashboard: Page,
     name, body = downloaded(page, lambda: page.get_by_role("link", name="PDF report").click())
     assert name == "sandbox-handover-report.pdf" and body.startswith(b"%PDF")
     page.get_by_label("Parting letter").check()
+    page.get_by_label("Short reason").fill("we are closing our practice")
     page.get_by_label("Final day of work").fill("2027-01-31")
     page.get_by_label("Recommend").fill("Another Studio")
     page.get_by_label("Format").select_option("html")
     name, body = downloaded(page, lambda: page.get_by_role(
         "button", name="Download letter").click())
     assert name == "sandbox-parting-letter.html"
-    assert b"2027-01-31" in body and b"Another Studio" in body
+    assert b"31 January 2027" in body and b"Another Studio" in body
     assert blocked == []

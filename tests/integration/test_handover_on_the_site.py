@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from handoff.handover.render import NotReadyError
 from handoff.wordpress.errors import BridgeError
 from tests.bench.handbook import INTAKE
 
@@ -80,3 +81,23 @@ def test_complete_disconnects_the_backend_for_real(app, fresh_sandbox, site):
     with pytest.raises(BridgeError) as caught:
         app.sites.sync("s")
     assert caught.value.code == "wrong_password"
+
+
+def test_letters_say_only_what_the_real_site_records(app, fresh_sandbox, site):
+    before = app.handovers.letter_file("s", parting=True, language="vi",
+                                       reason="chúng tôi chuyển công tác",
+                                       final_date="2027-01-31").body.decode()
+    assert "31 tháng 1 năm 2027" in before and "Site Handbook" not in before  # no check yet
+
+    report = app.handovers.check("s")
+    with pytest.raises(NotReadyError):
+        app.handovers.letter_file("s")
+    draft = app.handovers.letter_file("s", draft=True).body.decode()
+    assert draft.startswith("**DRAFT") and "we hand over your website" not in draft
+    assert "WP\\_DEBUG" in draft or "debug" in draft.lower()
+    assert f"{sum(1 for item in report.items if item.open)} items" in draft
+
+    app.handbooks.publish("s", app.handbooks.build("s"))
+    after = app.handovers.letter_file("s", parting=True, reason="we are closing",
+                                      final_date="2027-01-31").body.decode()
+    assert "The **Site Handbook** stays in your site's admin area" in after

@@ -80,7 +80,8 @@ def test_check_sign_waive_and_complete_refused_while_blocked(app, site, browser)
 
     pdf = browser.get(f"{PAGE}/report.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
-    letter = browser.get(f"{PAGE}/letter?kind=handover&format=md").get_data(as_text=True)
+    letter = browser.get(f"{PAGE}/letter?kind=handover&format=md&draft=yes").get_data(
+        as_text=True)  # still Blocked: a draft
     assert "Sandbox" in letter and "a development copy" in letter
 
 

@@ -16,7 +16,7 @@ from handoff.errors import InvalidInputError
 from handoff.handover.checklist import ChecklistError, load_checklist
 from handoff.handover.checks import CHECKS, Context
 from handoff.handover.probes import robots_blocks_everything
-from handoff.handover.render import letter, report_markdown
+from handoff.handover.render import report_markdown
 from handoff.storage import Site
 from handoff.wordpress.errors import BridgeError
 
@@ -246,13 +246,13 @@ def test_report_and_letters_neutralize_html(app, site):
     report = app.handovers.check("shop")
     markdown = report_markdown(report, "<b>Client</b>")
     assert "<b>" not in markdown and "Verdict: Blocked" in markdown
-    text = letter(report, {"name": "<i>Shop</i>", "home_url": "https://client.example"},
-                  app.intakes.get("shop"))
-    assert "<script>" not in text and "&lt;i&gt;Shop" in text
-    parting = letter(report, {"name": "Shop"}, app.intakes.get("shop"), parting=True,
-                     reason="we are closing our WordPress practice", final_date="2027-01-31",
-                     alternatives=["Another Studio"])
-    assert "2027-01-31" in parting and "Another Studio" in parting and "Thank you" in parting
+    text = app.handovers.letter_file("shop", draft=True).body.decode()
+    assert "<script>" not in text and "&lt;script&gt;x" in text
+    parting = app.handovers.letter_file(
+        "shop", parting=True, reason="we are closing our WordPress practice",
+        final_date="2027-01-31", alternatives=["Another Studio"]).body.decode()
+    assert "31 January 2027" in parting and "Another Studio" in parting
+    assert "Thank you" in parting
 
 
 def test_cli_exit_codes_and_refusals(app, site, tmp_path):

@@ -71,6 +71,7 @@ def test_before_the_first_check_the_page_invites_one(logged_in, shop):
     assert "Not checked yet" in page and ">Run check</button>" in page
     assert re.search(r'<a href="/sites/shop/handover" aria-current="page">Handover</a>', page)
     assert "Available after the first check." in page
+    assert "Download letter" in page  # the parting letter needs no check
 
 
 def test_run_check_without_script_starts_a_job_and_redirects_to_its_progress(
@@ -365,41 +366,84 @@ def test_report_of_an_unknown_format_is_404(logged_in, checked):
     assert response.status_code == 404 and "Unknown format" in html(response)
 
 
-def test_the_handover_letter(logged_in, checked):
+def test_a_blocked_handover_letter_is_refused_next_to_the_draft_box(logged_in, checked):
     response = logged_in.get(f"{PAGE}/letter?kind=handover&format=md&reason=ignored")
+    assert response.status_code == 400
+    page = html(response)
+    assert re.search(r'<p class="error" id="letter-draft-error" role="alert">[^<]*is not Ready '
+                     r"\(verdict: Blocked[^<]*Tick Draft", page)
+
+
+def test_the_handover_letter_as_a_draft(logged_in, checked):
+    response = logged_in.get(f"{PAGE}/letter?kind=handover&format=md&draft=yes&reason=ignored")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="shop-handover-letter.md"'
-    assert "we hand it over to you" in html(response) and "ignored" not in html(response)
+    text = html(response)
+    assert text.startswith("**DRAFT") and "still open" in text and "ignored" not in text
 
 
 def test_the_parting_letter_with_its_options(logged_in, checked):
     response = logged_in.get(f"{PAGE}/letter", query_string=[
         ("kind", "parting"), ("format", "html"), ("reason", "we are closing"),
-        ("final_date", "2027-01-31"), ("refund", "half of the retainer"),
-        ("recommend", "Another Studio\r\n\r\nThird Co")])
+        ("final_date", "2027-01-31"), ("refund", "EUR 400, half of the retainer"),
+        ("recommend", "Another Studio <hello@another.example>\r\n\r\nThird Co"),
+        ("draft", "yes")])  # the handover letter's box, ignored for this letter
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="shop-parting-letter.html"'
     text = html(response)
-    for words in ("we are closing", "2027-01-31", "half of the retainer", "<li>Another Studio",
-                  "<li>Third Co"):
+    for words in ("we are closing", "31 January 2027", "We will refund EUR 400, half of the "
+                  "retainer.", "<li>Another Studio — hello@another.example", "<li>Third Co"):
         assert words in text
+    assert "DRAFT" not in text
+
+
+def test_the_parting_letter_before_any_check_in_another_language(logged_in, shop):
+    page = html(logged_in.get(PAGE))
+    assert re.search(r'<input type="radio" name="kind" value="handover" disabled>', page)
+    assert re.search(r'<input type="radio" name="kind" value="parting" checked>', page)
+    response = logged_in.get(f"{PAGE}/letter", query_string={
+        "kind": "parting", "format": "pdf", "lang": "vi", "reason": "chuyển công tác",
+        "final_date": "2027-01-31"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    markdown = logged_in.get(f"{PAGE}/letter", query_string={
+        "kind": "parting", "lang": "zh", "reason": "x", "final_date": "2027-01-31"})
+    assert "**2027年1月31日** 结束" in html(markdown)
+
+
+def test_the_letter_form_offers_draft_language_and_pdf(logged_in, checked):
+    page = html(logged_in.get(PAGE))
+    assert 'name="draft" value="yes"' in page
+    assert '<option value="vi">Tiếng Việt</option>' in page
+    assert '<option value="pdf">PDF</option>' in page
+
+
+def test_what_the_parting_letter_lacks_is_said_next_to_each_field(logged_in, checked):
+    response = logged_in.get(f"{PAGE}/letter", query_string={"kind": "parting"})
+    assert response.status_code == 400
+    page = html(response)
+    for field in ("letter-reason-error", "letter-final-date-error"):
+        assert re.search(rf'<p class="error" id="{field}">Needed for the parting letter', page)
 
 
 @pytest.mark.parametrize("query, field, words", [
     ({"kind": "farewell"}, "letter-kind-error", "Choose the handover letter or the parting"),
-    ({"format": "pdf"}, "letter-format-error", "Choose Markdown (md) or HTML (html)."),
+    ({"format": "docx"}, "letter-format-error", "Choose Markdown (md), HTML (html) or PDF"),
     ({"kind": "parting", "final_date": "31/01/2027"}, "letter-final-date-error",
      "is not a date"),
     ({"kind": "parting", "final_date": "2027-02-30"}, "letter-final-date-error",
      "is not a date"),
     ({"kind": "parting", "reason": "r" * 1001}, "letter-reason-error", "longer than 1000"),
     ({"kind": "parting", "refund": "r" * 1001}, "letter-refund-error", "longer than 1000"),
+    ({"kind": "parting", "refund": "in full", "reason": "x", "final_date": "2027-01-31"},
+     "letter-refund-error", "The refund names no amount"),
     ({"kind": "parting", "recommend": "\n".join(f"Dev {n}" for n in range(11))},
      "letter-recommend-error", "Recommend at most 10 developers"),
+    ({"kind": "parting", "lang": "fr", "reason": "x", "final_date": "2027-01-31"},
+     "letter-lang-error", "No texts for language"),
 ])
 def test_bad_letter_options_show_next_to_their_field(logged_in, checked, query, field, words):
     response = logged_in.get(f"{PAGE}/letter", query_string=query)

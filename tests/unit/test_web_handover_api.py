@@ -162,28 +162,46 @@ def test_documents_before_the_first_check_are_404(client, auth, shop):
 
 
 def test_letters(client, auth, checked):
-    handover = client.get(f"{BASE}/letter", headers=auth)
-    assert handover.headers["Content-Disposition"] == \
+    refused = client.get(f"{BASE}/letter", headers=auth)
+    assert refused.status_code == 409 and refused.json["error"] == "not_ready"
+    draft = client.get(f"{BASE}/letter?draft=true", headers=auth)
+    assert draft.headers["Content-Disposition"] == \
         'attachment; filename="shop-handover-letter.md"'
+    assert draft.get_data(as_text=True).startswith("**DRAFT")
     parting = client.get(f"{BASE}/letter", headers=auth, query_string=[
         ("kind", "parting"), ("format", "html"), ("final_date", "2027-01-31"),
-        ("recommend", "Another Studio"), ("recommend", "Third Co")])
+        ("reason", "we are closing"), ("recommend", "Another Studio"),
+        ("recommend", "Third Co"), ("lang", "vi")])
     assert parting.status_code == 200
     assert parting.headers["Content-Type"] == "text/html; charset=utf-8"
     text = parting.get_data(as_text=True)
-    assert "2027-01-31" in text and "Another Studio" in text and "Third Co" in text
+    assert "31 tháng 1 năm 2027" in text and "Another Studio" in text and "Third Co" in text
+
+
+def test_the_parting_letter_needs_no_check_but_its_reason_and_date(client, auth, shop):
+    missing = client.get(f"{BASE}/letter?kind=parting", headers=auth)
+    assert missing.status_code == 400 and set(missing.json["errors"]) == {"reason",
+                                                                          "final_date"}
+    blanks = client.get(f"{BASE}/letter?kind=parting&allow_blanks=true", headers=auth)
+    assert blanks.status_code == 200 and "to be filled in" in blanks.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query, field", [
-    ({"kind": "farewell"}, "kind"), ({"format": "pdf"}, "format"),
+    ({"kind": "farewell"}, "kind"), ({"format": "docx"}, "format"),
     ({"reason": "why"}, "kind"),  # parting options on the handover letter
     ({"kind": "parting", "final_date": "next week"}, "final_date"),
     ({"kind": "parting", "refund": "x" * 1001}, "refund"),
     ({"kind": "parting", "recommend": "x" * 201}, "recommend"),
+    ({"kind": "parting", "reason": "x", "final_date": "2027-01-31", "lang": "fr"}, "lang"),
 ])
 def test_bad_letter_options_are_400(client, auth, checked, query, field):
     response = client.get(f"{BASE}/letter", headers=auth, query_string=query)
     assert response.status_code == 400 and set(response.json["errors"]) == {field}
+
+
+def test_the_report_takes_a_language(client, auth, checked):
+    text = client.get(f"{BASE}/report?format=md&lang=zh", headers=auth).get_data(as_text=True)
+    assert text.startswith("# 移交报告——Client") and "共 42 个项目" in text
 
 
 def test_history(app, client, auth, checked):

@@ -22,7 +22,13 @@ from handoff.cli.bulk import (
 )
 from handoff.core.handovers import BLOCKED, READY, Report
 from handoff.errors import InvalidInputError
-from handoff.handover.render import FORMATS, LETTER_FORMATS
+from handoff.handover.render import (
+    FORMATS,
+    LETTER_FORMATS,
+    MOST_ALTERNATIVES,
+    parse_final_date,
+)
+from handoff.handover.wording import LANGUAGES
 
 pass_app = click.make_pass_decorator(Handoff)
 STATUS_STYLE = {"pass": "green", "signed": "green", "waived": "cyan", "warn": "yellow",
@@ -150,15 +156,20 @@ def waive(app: Handoff, site: str, item: str, reason: str, by: str,
               help="md, html, pdf or json; repeat for several (default: html).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="Folder to write into.")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES),
+              help="The report's language (default: the intake's, else en).")
 @CHECKLIST
 @pass_app
 def report(app: Handoff, site: str, formats: tuple[str, ...], output: Path,
-           checklist: Path | None) -> None:
+           language: str | None, checklist: Path | None) -> None:
     """Write the report of the last check.
 
-    Every item with its result, and every sign-off and waiver with who and when.
+    Every item with its result, and every sign-off and waiver with who and when. The
+    report's own words are in --lang; item titles and findings are as the checklist and
+    the site give them.
     """
-    documents = [app.handovers.report_file(site, fmt, checklist) for fmt in formats or ("html",)]
+    documents = [app.handovers.report_file(site, fmt, checklist, language)
+                 for fmt in formats or ("html",)]
     output.mkdir(parents=True, exist_ok=True)
     for document in documents:
         path = output / document.filename
@@ -170,31 +181,88 @@ def report(app: Handoff, site: str, formats: tuple[str, ...], output: Path,
 @click.argument("site")
 @click.option("--parting", is_flag=True,
               help="The respectful \"parting ways\" letter instead of the handover letter.")
-@click.option("--reason", default="", help="Parting: the short reason.")
-@click.option("--final-date", default="", help="Parting: the last day of work (YYYY-MM-DD).")
-@click.option("--refund", default="", help="Parting: what happens to prepayments.")
+@click.option("--draft", is_flag=True,
+              help="Handover letter before the verdict is Ready: marked DRAFT, with the "
+                   "items still open.")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES),
+              help="The letter's language (default: the intake's, else en).")
+@click.option("--reason", default="", help="Parting: the short reason (needed).")
+@click.option("--final-date", default="",
+              help="Parting: the last day of work, YYYY-MM-DD (needed).")
+@click.option("--refund", default="",
+              help="Parting: a refund you offer, with its amount, e.g. \"EUR 400 by 15 "
+                   "January\". None without it.")
 @click.option("--recommend", "alternatives", multiple=True,
-              help="Parting: another developer to turn to (repeatable).")
+              help="Parting: another developer, \"Name\" or \"Name <email>\" (repeatable). "
+                   "None without it.")
+@click.option("--allow-blanks", is_flag=True,
+              help="Parting: print a visible blank for a missing reason or final date.")
 @click.option("--format", "fmt", type=click.Choice(LETTER_FORMATS), default="md",
-              show_default=True, help="Markdown or HTML.")
+              show_default=True, help="Markdown, HTML or PDF.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @pass_app
-def letter_(app: Handoff, site: str, parting: bool, reason: str, final_date: str,
-            refund: str, alternatives: tuple[str, ...], fmt: str, output: Path | None) -> None:
-    """Write the handover letter (or the parting letter).
+def letter_(app: Handoff, site: str, parting: bool, draft: bool, language: str | None,
+            reason: str, final_date: str, refund: str, alternatives: tuple[str, ...],
+            allow_blanks: bool, fmt: str, output: Path | None) -> None:
+    """Write the handover letter, or with --parting the parting letter.
 
-    With --parting: calm and grateful, a short reason, the final date, what happens to
-    prepayments, other developers to turn to.
+    Every sentence comes from the site's records or from what you type; what is not
+    recorded is left out. The handover letter needs a check whose verdict is Ready:
+    before that it is refused (exit 6) unless --draft, which marks it DRAFT on top and
+    lists the items still open by name. It names the client's login when the check found
+    that account, the simplified menu when a menu profile is applied, the Site Handbook
+    when it is published, each waiver with its reason, and the intake's duties, terms and
+    contacts when they were answered.
+
+    The parting letter works at any stage, with or without a check: thanks, the decision,
+    the reason and the final day, then only what you give or the records show — a refund
+    only with --refund, other developers only with --recommend, the Site Handbook when it
+    is published, your e-mail until the final day. Nothing is offered by default. On a
+    terminal, whatever of these four you left out is asked for (an empty answer leaves a
+    refund or recommendation out); elsewhere a missing reason or final date is an error
+    (exit 2) unless --allow-blanks prints visible blanks to fill in by hand.
     """
-    document = app.handovers.letter_file(site, fmt=fmt, parting=parting, reason=reason,
-                                         final_date=final_date, refund=refund,
-                                         alternatives=list(alternatives))
+    if parting and not allow_blanks and _interactive():
+        reason, final_date, refund, alternatives = _ask_parting(
+            reason, final_date, refund, alternatives)
+    document = app.handovers.letter_file(
+        site, fmt=fmt, parting=parting, draft=draft, language=language,
+        allow_blanks=allow_blanks, reason=reason, final_date=final_date, refund=refund,
+        alternatives=alternatives)
     if output:
         output.write_bytes(document.body)
         _console().print(f"Wrote {output}")
     else:
-        sys.stdout.write(document.body.decode())
+        sys.stdout.buffer.write(document.body)
+        sys.stdout.flush()
+
+
+def _interactive() -> bool:
+    """Whether someone can answer questions: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def _ask_parting(reason: str, final_date: str, refund: str, alternatives: tuple[str, ...]
+                 ) -> tuple[str, str, str, tuple[str, ...]]:
+    """Ask for what the parting letter lacks; questions go to standard error."""
+    reason = reason or click.prompt("The short reason, in one sentence", err=True)
+    while not final_date:
+        final_date = click.prompt("The last day of work (YYYY-MM-DD)", err=True)
+        try:
+            parse_final_date(final_date)
+        except InvalidInputError as error:
+            click.echo(str(error), err=True)
+            final_date = ""
+    if not alternatives:
+        while len(alternatives) < MOST_ALTERNATIVES and (named := click.prompt(
+                "A developer to recommend, \"Name <email>\" (empty: no more)", default="",
+                show_default=False, err=True).strip()):
+            alternatives += (named,)
+    if not refund:
+        refund = click.prompt("A refund you offer, with its amount (empty: none)",
+                              default="", show_default=False, err=True)
+    return reason, final_date, refund, alternatives
 
 
 @handover.command("complete")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from handoff.core.audit import OK, AuditFilter
 from handoff.core.audit import Change as AuditChange
 from handoff.core.intake import Intakes
 from handoff.core.menu_preview import site_drift
@@ -16,13 +17,24 @@ from handoff.core.menus import Menus
 from handoff.errors import HandoffError, InvalidInputError
 from handoff.handover.checklist import Checklist, load_checklist
 from handoff.handover.checks import CHECKS, Context
+from handoff.handover.composer import Facts, Pending, Waiver
 from handoff.handover.probes import run_probes
-from handoff.handover.render import Document, letter_document, report_document
+from handoff.handover.render import (
+    Document,
+    LetterRequest,
+    letter_document,
+    report_document,
+    typed_facts,
+)
+from handoff.handover.wording import check_language
 from handoff.storage import HandoverDecision, HandoverRun
 from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import allows_insecure
 
 READY, ATTENTION, BLOCKED = "Ready", "Needs attention", "Blocked"
+# What the audit log says about the handbook on a site: published (True) or taken off.
+HANDBOOK_ACTIONS = {"handbook.publish": True, "handbook.publish_page": True,
+                    "handbook.unpublish": False}
 NAME_LIMIT, NOTE_LIMIT = 200, 2000  # who decided; what was done, agreed or accepted
 
 
@@ -114,16 +126,19 @@ class Handovers:
 
     def latest(self, name: str, checklist_file: Path | None = None) -> Report:
         """The last complete run, with the sign-offs and waivers made since."""
-        site = self.sites.get(name)
-        with self.sites.store.session() as session:
-            run = session.scalars(select(HandoverRun).where(
-                HandoverRun.site_id == site.id, HandoverRun.complete.is_(True))
-                .order_by(HandoverRun.id.desc()).limit(1)).first()
+        run = self._latest_run(name)
         if run is None:
             raise InvalidInputError(f"No handover check has run for {name!r} yet.",
                                     f"run: handoff handover check {name}", code="no_run")
         return self._report(name, load_checklist(checklist_file), json.loads(run.results),
                             run.finished_at)
+
+    def _latest_run(self, name: str) -> HandoverRun | None:
+        site = self.sites.get(name)
+        with self.sites.store.session() as session:
+            return session.scalars(select(HandoverRun).where(
+                HandoverRun.site_id == site.id, HandoverRun.complete.is_(True))
+                .order_by(HandoverRun.id.desc()).limit(1)).first()
 
     # -- deciding --------------------------------------------------------------------------
 
@@ -221,20 +236,67 @@ class Handovers:
 
     # -- documents -------------------------------------------------------------------------
 
-    def report_file(self, name: str, fmt: str, checklist_file: Path | None = None
-                    ) -> Document:
+    def language(self, name: str, language: str | None = None) -> str:
+        """The documents' language: the one asked for, else the intake's, else English."""
+        return check_language(language or self.intakes.get(name).get("language") or "en")
+
+    def report_file(self, name: str, fmt: str, checklist_file: Path | None = None,
+                    language: str | None = None) -> Document:
         """The report of the last check as a file: md, html, pdf or json."""
         report = self.latest(name, checklist_file)
-        return report_document(report, self._site_facts(name).get("name", name), fmt)
+        return report_document(report, self._site_facts(name).get("name", name), fmt,
+                               self.language(name, language))
 
     def letter_file(self, name: str, *, fmt: str = "md", parting: bool = False,
-                    reason: str = "", final_date: str = "", refund: str = "",
-                    alternatives: list[str] | None = None) -> Document:
-        """The handover letter (or, with `parting`, the parting letter) as md or html."""
-        return letter_document(self.latest(name), self._site_facts(name),
-                               self.intakes.get(name), fmt=fmt, parting=parting,
-                               reason=reason, final_date=final_date, refund=refund,
-                               alternatives=alternatives)
+                    draft: bool = False, language: str | None = None,
+                    allow_blanks: bool = False, reason: str = "", final_date: str = "",
+                    refund: str = "", alternatives: list[str] | tuple[str, ...] = ()
+                    ) -> Document:
+        """The handover letter (or, with `parting`, the parting letter) as md, html or pdf.
+
+        The handover letter needs a check and a Ready verdict, or `draft`; the parting
+        letter works at any stage and says only what is recorded and what was typed.
+        """
+        typed = typed_facts(LetterRequest(parting, draft, allow_blanks, reason, final_date,
+                                          refund, tuple(alternatives)))
+        language = self.language(name, language)
+        report = self._latest_or_none(name) if parting else self.latest(name)
+        return letter_document(name, self.letter_facts(name, report, typed), fmt=fmt,
+                               language=language, parting=parting)
+
+    def letter_facts(self, name: str, report: Report | None, typed: dict) -> Facts:
+        """What a letter may say of `name`: its records, the last report, what was typed."""
+        site, found = self.sites.get(name), self._site_facts(name)
+        run = self._latest_run(name)
+        raw = json.loads(run.results) if run else {}
+        return Facts(site_name=found.get("name") or site.name,
+                     site_url=found.get("home_url") or site.url,
+                     today=self.sites.clock().date(), intake=self.intakes.get(name),
+                     menu_version=_menu_version(site, raw, run),
+                     handbook_published=self._handbook_published(name, raw, run),
+                     **report_facts(report), **typed)
+
+    def _latest_or_none(self, name: str) -> Report | None:
+        try:
+            return self.latest(name)
+        except InvalidInputError as error:
+            if error.code == "no_run":
+                return None
+            raise
+
+    def _handbook_published(self, name: str, raw: dict, run: HandoverRun | None) -> bool:
+        """Whether the handbook is on the site, by the newest record: the backend publishing
+        or taking it off (audit log), or the last check finding it there or not."""
+        seen = []
+        for event in self.sites.audit.query(AuditFilter(site=name, action="handbook",
+                                                        result=OK), limit=50):
+            if event.action in HANDBOOK_ACTIONS:
+                seen.append((_utc(event.at), HANDBOOK_ACTIONS[event.action]))
+                break  # newest first: the last publish or unpublish is what holds
+        status = (raw.get("handbook") or {}).get("status")
+        if run is not None and run.finished_at and status in ("pass", "warn", "fail"):
+            seen.append((_utc(run.finished_at), status != "fail"))
+        return max(seen)[1] if seen else False
 
     def _site_facts(self, name: str) -> dict:
         """The site's own name and address as its last inventory says them."""
@@ -283,6 +345,44 @@ class Handovers:
         completed = next((d for d in reversed(decisions) if d["kind"] == "complete"), {})
         items = items_with_decisions(checklist, results, decisions)
         return Report(name, _iso(run_at), verdict(items), checklist.groups, items, completed)
+
+
+def report_facts(report: Report | None) -> dict:
+    """What a letter may say of the last check: nothing when there is none."""
+    if report is None:
+        return {}
+    items = report.items
+    return {"verdict": report.verdict, "checked_on": _day(report.run_at),
+            "done": sum(1 for i in items if i.status in ("pass", "signed")),
+            "waivers": tuple(Waiver(i.title, i.decision.get("note", ""),
+                                    i.decision.get("by", ""), _day(i.decision.get("at", "")))
+                             for i in items if i.status == "waived"),
+            "pending": tuple(Pending(i.title, i.status) for i in items if i.open),
+            "client_account_checked": any(i.id == "client-account" and
+                                          i.status in ("pass", "signed") for i in items),
+            "completed_on": _day(report.completed.get("at", "")) if report.completed
+            else None}
+
+
+def _menu_version(site, raw: dict, run: HandoverRun | None) -> int:
+    """The menu profile version the backend recorded as applied; 0 when none is, or when
+    a check made since found the profile switched off (HANDOFF_SAFE_MODE)."""
+    if not site.menu_hash or site.menu_version <= 0:
+        return 0
+    switched_off = (raw.get("menu-profile") or {}).get("status") == "fail"
+    if switched_off and run is not None and run.finished_at and (
+            site.menu_pushed_at is None or _utc(run.finished_at) >= _utc(site.menu_pushed_at)):
+        return 0
+    return site.menu_version
+
+
+def _day(iso: str):
+    return datetime.fromisoformat(iso).date() if iso else None
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aware UTC: SQLite gives stored times back without their zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def items_with_decisions(checklist: Checklist, results: dict,

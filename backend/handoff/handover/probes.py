@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.http import USER_AGENT, Timeouts, get_within_site
+from handoff.wordpress.http import Timeouts, fetch, get_within_site, make_session
 
 Result = tuple[str, str]
 EXPIRY_WARN_DAYS = 14
@@ -21,8 +21,7 @@ def run_probes(home_url: str, environment: str, timeouts: Timeouts | None = None
                verify: bool = True) -> dict[str, Result]:
     """Every probe for one site; a probe that cannot run says so instead of failing."""
     timeouts = timeouts or Timeouts()
-    session = requests.Session()
-    session.headers["User-Agent"] = USER_AGENT
+    session = make_session(verify)  # each probe has a deadline and a capped answer
     base = home_url.rstrip("/")
     local = environment in ("local", "development")
 
@@ -30,11 +29,9 @@ def run_probes(home_url: str, environment: str, timeouts: Timeouts | None = None
         # Redirects are followed only within the site: a site must not be able to point
         # the backend at another address (a probe it sends elsewhere cannot run).
         try:
-            if kwargs.get("allow_redirects") is False:
-                return session.get(url, timeout=timeouts.as_requests(), verify=verify,
-                                   **kwargs)
-            return get_within_site(session, url, timeout=timeouts.as_requests(),
-                                   verify=verify, **kwargs)
+            if kwargs.pop("allow_redirects", True) is False:
+                return fetch(session, "GET", url, timeouts=timeouts, verify=verify, **kwargs)
+            return get_within_site(session, url, timeouts=timeouts, verify=verify, **kwargs)
         except (requests.RequestException, BridgeError):
             return None
 

@@ -21,6 +21,7 @@ from flask import (
 
 from handoff.core.handovers import Report
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
+from handoff.handover.render import NotReadyError
 from handoff.web import handoff_app, wants_json
 from handoff.web.handover_api import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_blueprint
 from handoff.web.handover_view import (
@@ -29,6 +30,7 @@ from handoff.web.handover_view import (
     field_message,
     history_view,
     item_view,
+    letter_errors,
     letter_options,
     report_view,
 )
@@ -120,25 +122,31 @@ def complete(name: str):
 def report(name: str, fmt: str):
     _known(name)
     try:
-        return download(handoff_app().handovers.report_file(name, fmt))
-    except InvalidInputError as error:  # an unknown format, or no check yet
+        return download(handoff_app().handovers.report_file(
+            name, fmt, language=request.args.get("lang") or None))
+    except InvalidInputError as error:  # an unknown format or language, or no check yet
         abort(404, error_text(error))
 
 
 @blueprint.get("/sites/<name>/handover/letter")
 def letter(name: str):
-    """The letter as a download; bad options come back next to their fields."""
+    """The letter as a download; bad or missing options come back next to their fields."""
     _known(name)
     options, errors = letter_options(request.args)
     if not options["parting"]:  # the form keeps the parting fields; only that letter uses them
-        options.update(reason="", final_date="", refund="", alternatives=[])
+        options.update(reason="", final_date="", refund="", alternatives=[],
+                       allow_blanks=False)
+    else:
+        options.update(draft=False)  # likewise the handover letter's draft box
     if not errors:
         try:
             return download(handoff_app().handovers.letter_file(name, **options))
         except InvalidInputError as error:
             if error.code == "no_run":
                 abort(404, error_text(error))
-            errors[error_field(error)] = field_message(error)
+            errors.update(letter_errors(error))
+        except NotReadyError as error:
+            errors.update(letter_errors(error))
     return _page(name, status=400, errors={"letter": errors},
                  values={"letter": request.args.to_dict()})
 

@@ -7,9 +7,16 @@ from dataclasses import asdict
 from flask import Blueprint, request
 
 from handoff.errors import HandoffError, InvalidInputError
+from handoff.handover.render import NotReadyError
 from handoff.web import handoff_app
 from handoff.web.api import failure, field_errors, json_body, protect, site_or_404
-from handoff.web.handover_view import download, error_field, field_message, letter_options
+from handoff.web.handover_view import (
+    download,
+    error_field,
+    field_message,
+    letter_errors,
+    letter_options,
+)
 from handoff.web.jobs import start_job
 from handoff.web.openapi import (
     NOT_FOUND,
@@ -86,11 +93,13 @@ def report(name: str):
     site_or_404(name)
     fmt = request.args.get("format", "html")
     try:
-        return download(handoff_app().handovers.report_file(name, fmt))
+        return download(handoff_app().handovers.report_file(
+            name, fmt, language=request.args.get("lang") or None))
     except InvalidInputError as error:
         if error.code == "no_run":
             return _no_run(name, error)
-        return field_errors({"format": field_message(error)}, code=error.code)
+        return field_errors({error_field(error, "format"): field_message(error)},
+                            code=error.code)
 
 
 @api_blueprint.get(f"{BASE}/letter")
@@ -101,10 +110,12 @@ def letter(name: str):
         return field_errors(errors)
     try:
         return download(handoff_app().handovers.letter_file(name, **options))
+    except NotReadyError as error:  # the state refuses, not the input
+        return {"error": error.code, "message": error.cause, "fix": error.fix}, 409
     except InvalidInputError as error:
         if error.code == "no_run":
             return _no_run(name, error)
-        return field_errors({error_field(error): field_message(error)}, code=error.code)
+        return field_errors(letter_errors(error), code=error.code)
 
 
 @api_blueprint.get(f"{BASE}/history")
@@ -163,6 +174,8 @@ _ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type"
             "description": "A checklist item's id, e.g. restore-tested."}
 _NO_RUN = json_content(ref("Failure"), "No handover check has run for the site yet.")
 _BAD = json_content(ref("FieldErrors"), "Bad input; nothing was recorded.")
+_LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "vi", "zh"]},
+         "description": "The document's language; default: the intake's, else en."}
 
 
 def _file(media_types: dict[str, str], description: str) -> dict:
@@ -218,32 +231,47 @@ OPENAPI_PATHS = {
     "/sites/{name}/handover/report": {"get": {
         "operationId": "handoverReport", "summary": "The report of the last check as a file.",
         "parameters": [SITE_NAME, {"name": "format", "in": "query", "schema": {
-            "type": "string", "enum": ["html", "pdf", "md", "json"], "default": "html"}}],
+            "type": "string", "enum": ["html", "pdf", "md", "json"], "default": "html"}},
+            _LANG],
         "responses": {"200": _file({"text/html": "html", "application/pdf": "binary",
                                     "text/markdown": "markdown",
                                     "application/json": "json"}, "The report."),
                       "400": _BAD, "401": UNAUTHORIZED, "404": _NO_RUN}}},
     "/sites/{name}/handover/letter": {"get": {
         "operationId": "handoverLetter",
-        "summary": "The handover letter, or the parting letter with its options.",
+        "summary": "The handover letter (Ready, or a marked draft), or the parting letter "
+                   "at any stage; every sentence from the records or the options given.",
         "parameters": [SITE_NAME] + [
             {"name": "kind", "in": "query", "schema": {
                 "type": "string", "enum": ["handover", "parting"], "default": "handover"}},
             {"name": "format", "in": "query", "schema": {
-                "type": "string", "enum": ["md", "html"], "default": "md"}},
+                "type": "string", "enum": ["md", "html", "pdf"], "default": "md"}},
+            _LANG,
+            {"name": "draft", "in": "query", "schema": {"type": "boolean", "default": False},
+             "description": "Handover: a letter marked DRAFT, listing the open items, "
+                            "while the verdict is not Ready."},
             {"name": "reason", "in": "query", "schema": {"type": "string"},
-             "description": "Parting: the short reason."},
+             "description": "Parting: the short reason (needed)."},
             {"name": "final_date", "in": "query", "schema": {"type": "string",
                                                              "format": "date"},
-             "description": "Parting: the last day of work."},
+             "description": "Parting: the last day of work (needed)."},
             {"name": "refund", "in": "query", "schema": {"type": "string"},
-             "description": "Parting: what happens to prepayments."},
+             "description": "Parting: a refund offered, with its amount; none without it."},
             {"name": "recommend", "in": "query", "schema": {
                 "type": "array", "items": {"type": "string"}}, "explode": True,
-             "description": "Parting: another developer to turn to (repeat)."}],
-        "responses": {"200": _file({"text/markdown": "markdown", "text/html": "html"},
-                                   "The letter."),
-                      "400": _BAD, "401": UNAUTHORIZED, "404": _NO_RUN}}},
+             "description": "Parting: another developer, Name or Name <email> (repeat); "
+                            "none without it."},
+            {"name": "allow_blanks", "in": "query",
+             "schema": {"type": "boolean", "default": False},
+             "description": "Parting: visible blanks for a missing reason or final date."}],
+        "responses": {"200": _file({"text/markdown": "markdown", "text/html": "html",
+                                    "application/pdf": "binary"}, "The letter."),
+                      "400": _BAD, "401": UNAUTHORIZED,
+                      "404": json_content(ref("Failure"),
+                                          "The handover letter before any check (no_run)."),
+                      "409": json_content(ref("Failure"),
+                                          "The handover letter while not Ready, without "
+                                          "draft (error not_ready).")}}},
     "/sites/{name}/handover/history": {"get": {
         "operationId": "handoverHistory",
         "summary": "Every check run and every decision, with who and when.",

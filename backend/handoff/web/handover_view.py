@@ -14,7 +14,7 @@ from flask import Response
 from handoff.cli.render import when
 from handoff.core.handovers import BLOCKED, READY, Report
 from handoff.errors import HandoffError
-from handoff.handover.render import Document
+from handoff.handover.render import LETTER_FORMATS, Document, MissingLetterFacts, NotReadyError
 from handoff.web.present import error_text
 
 STATUS_LABELS = {"fail": "Fail", "warn": "Warning", "manual": "Needs sign-off",
@@ -31,7 +31,9 @@ FIELD_OF_CODE = {
     "not_manual": "item", "format": "format", "letter_parting": "kind",
     "letter_reason": "reason", "letter_refund": "refund", "letter_final_date": "final_date",
     "letter_recommend": "recommend", "blocked": "complete", "no_run": "complete",
+    "letter_draft": "draft", "not_ready": "draft", "language": "lang",
 }
+TRUE = ("1", "true", "yes", "on")
 
 
 def error_field(error: HandoffError, default: str = "form") -> str:
@@ -116,14 +118,28 @@ def letter_options(args) -> tuple[dict, dict[str, str]]:
     fmt = args.get("format", "md")
     if kind not in LETTER_KINDS:
         errors["kind"] = "Choose the handover letter or the parting letter."
-    if fmt not in ("md", "html"):
-        errors["format"] = "Choose Markdown (md) or HTML (html)."
+    if fmt not in LETTER_FORMATS:
+        errors["format"] = "Choose Markdown (md), HTML (html) or PDF (pdf)."
     options = {"fmt": fmt, "parting": kind == "parting",
+               "draft": args.get("draft", "").lower() in TRUE,
+               "language": args.get("lang", "").strip() or None,
+               "allow_blanks": args.get("allow_blanks", "").lower() in TRUE,
                "reason": args.get("reason", "").strip(),
                "final_date": args.get("final_date", "").strip(),
                "refund": args.get("refund", "").strip(),
                "alternatives": recommendations(args.getlist("recommend"))}
     return options, errors
+
+
+def letter_errors(error: HandoffError) -> dict[str, str]:
+    """A refused letter as errors next to its fields: each missing one by name."""
+    if isinstance(error, MissingLetterFacts):
+        return {field: "Needed for the parting letter: it is never made up."
+                for field in error.missing}
+    if isinstance(error, NotReadyError):
+        return {"draft": f"{error.cause} Tick Draft for a marked draft that lists the open "
+                         "items."}
+    return {error_field(error): field_message(error)}
 
 
 def download(document: Document) -> Response:

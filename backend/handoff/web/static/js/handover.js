@@ -169,9 +169,13 @@
     var form = root.querySelector("[data-handover-letter]");
     if (!form) { return; }
     var options = form.querySelector("[data-parting-options]");
+    var draft = form.querySelector('[data-handover-options] input[name="draft"]');
     function sync() {
+      // Each letter's own options are sent only with that letter.
       var parting = form.querySelector('input[name="kind"][value="parting"]');
-      options.disabled = !(parting && parting.checked);
+      var isParting = Boolean(parting && parting.checked);
+      options.disabled = !isParting;
+      if (draft) { draft.disabled = isParting; }
     }
     form.querySelectorAll('input[name="kind"]').forEach(function (radio) {
       radio.addEventListener("change", sync);
