@@ -233,12 +233,16 @@ class Verifier:
             return self._item(stop.post_type)
         if stop.screen == "revision.php":
             return self._revision(stop.post_type)
+        if stop.screen == "user-edit.php":
+            return self._other_user()
         if stop.screen in ("post-new.php", "edit.php") and post_type:
             return f"{admin}{stop.screen}?{urlencode(post_type)}"
         return admin + stop.screen
 
     def _item(self, post_type: str | None) -> str:
         """The editor of the first published item of the type (the client's own content)."""
+        if post_type == "attachment":
+            return self._attachment()
         if post_type not in self._items:
             query = {"post_status": "publish"}
             if post_type not in (None, "post"):
@@ -249,6 +253,34 @@ class Verifier:
         if not self._items[post_type]:
             raise _Unavailable(f"no published {post_type or 'post'} to open in the editor")
         return self._items[post_type]
+
+    def _attachment(self) -> str:
+        """The edit screen of the newest file in the media library.
+
+        Read from the library's grid (the list view would store the user's choice of view).
+        """
+        if "attachment" not in self._items:
+            self.page.goto(f"{self.site}/wp-admin/upload.php")
+            found = self.page.locator(".attachments .attachment[data-id], .no-media")
+            found.first.wait_for()
+            first = self.page.locator(".attachments .attachment[data-id]").first
+            item = first.get_attribute("data-id") if first.count() else None
+            self._items["attachment"] = (f"{self.site}/wp-admin/post.php?"
+                                         f"{urlencode({'post': int(item), 'action': 'edit'})}"
+                                         if item else None)
+        if not self._items["attachment"]:
+            raise _Unavailable("no file in the media library to open")
+        return self._items["attachment"]
+
+    def _other_user(self) -> str:
+        """The profile screen of the first user in the list other than oneself."""
+        if "user-edit" not in self._items:
+            self.page.goto(f"{self.site}/wp-admin/users.php")
+            link = self.page.locator('#the-list a[href*="user-edit.php"]').first
+            self._items["user-edit"] = link.get_attribute("href") if link.count() else None
+        if not self._items["user-edit"]:
+            raise _Unavailable("no other user's profile to open (users.php lists none)")
+        return self._items["user-edit"]
 
     def _revision(self, post_type: str | None) -> str:
         self.page.goto(self._item(post_type))
