@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Handoff needs on a Debian machine: system packages (PHP, PHP-FPM,
-# Apache, MariaDB, PostgreSQL, Redis, WordPress, PHPUnit, PHP_CodeSniffer, Chromium), a
+# Apache, MariaDB, PostgreSQL, Redis, WordPress, PHPUnit, PHP_CodeSniffer, gettext, Chromium), a
 # Python virtualenv, and the other WordPress release for the sandbox (6.8 from Debian 13 on
 # Debian 12, 6.1 from Debian 12 on Debian 13) unpacked under var/wordpress/.
 # Safe to run again: it only installs what is missing. Nothing is downloaded at run time later.
@@ -14,7 +14,7 @@ PACKAGES=(
   postgresql
   redis-server
   wordpress wordpress-theme-twentytwentythree wordpress-l10n
-  phpunit php-codesniffer
+  phpunit php-codesniffer gettext
   chromium fonts-dejavu-core fonts-noto-cjk poppler-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 )

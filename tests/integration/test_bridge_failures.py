@@ -86,7 +86,7 @@ def test_stripped_authorization_header_falls_back_to_xmlrpc(app, fresh_sandbox):
     assert result.site.transport == "xmlrpc" and result.site.health == "warning"
     assert "strips the Authorization header" in result.diagnosis.summary()
     inventory = app.sites.sync("s")
-    assert inventory["software"]["plugin"] == "0.1.0"
+    assert inventory["software"]["plugin"] == "0.2.0"
     # The menu is still read inside wp-admin: admin-ajax.php takes the password in the body.
     assert inventory["admin_menu"]["context"] == "admin"
 

@@ -246,87 +246,6 @@ class HandbookHtmlTest extends Handoff_Test_Case {
 	}
 
 	/**
-	 * Shapes of documents that cost quadratic time in a filter that searches its list of
-	 * open elements at every closing tag, rescans the body from every unclosed script,
-	 * counts up through taken ids for each chapter, or searches a text again from the start
-	 * for each match.
-	 *
-	 * @return array<string, array{0: callable(int): string}>
-	 */
-	public function document_shapes(): array {
-		return array(
-			'unclosed elements'            => array(
-				static function ( int $n ): string {
-					return str_repeat( '<div>', $n ) . 'x';
-				},
-			),
-			'nested, closed out of order'  => array(
-				static function ( int $n ): string {
-					return str_repeat( '<div><span>x', intdiv( $n, 2 ) ) . str_repeat( '</div>', intdiv( $n, 2 ) );
-				},
-			),
-			'closers of what is not open'  => array(
-				static function ( int $n ): string {
-					return str_repeat( '<em>', intdiv( $n, 2 ) ) . 'x' . str_repeat( '</b>', intdiv( $n, 2 ) );
-				},
-			),
-			'unclosed code elements'       => array(
-				static function ( int $n ): string {
-					return str_repeat( '<script>x', intdiv( $n, 2 ) ) . str_repeat( '<title>y', intdiv( $n, 2 ) );
-				},
-			),
-			'one long text of matches'     => array(
-				static function ( int $n ): string {
-					return '<p>' . str_repeat( 'x ', $n ) . '</p>';
-				},
-			),
-			'chapters whose ids are taken' => array(
-				static function ( int $n ): string {
-					$html = '';
-					for ( $i = 1; $i <= intdiv( $n, 2 ); $i++ ) {
-						$html .= '<h2 id="' . Handbook_Html::GENERATED_ID_PREFIX . ( intdiv( $n, 2 ) + $i ) . '">t</h2>';
-					}
-					return $html . str_repeat( '<h2>t</h2>', intdiv( $n, 2 ) );
-				},
-			),
-		);
-	}
-
-	/**
-	 * Preparing a body (publish) and cutting a stored body into filtered parts (every view
-	 * of the screen, searched) take time in proportion to its size, however deeply it nests,
-	 * however many of its chapters need an id and however many matches a search finds: one
-	 * body eight times as large costs about
-	 * as much as eight small ones, not eight times more. Both sides of the comparison run
-	 * about as long, alternately, best of three, so the machine's load and the clock's
-	 * resolution weigh on them alike; 2.5 leaves room for noise both ways.
-	 *
-	 * @dataProvider document_shapes
-	 *
-	 * @param callable(int): string $shape A document of a given number of elements.
-	 */
-	public function test_time_grows_linearly_with_the_document( callable $shape ): void {
-		$small  = $shape( 1000 );
-		$large  = $shape( 8000 );
-		// What the screen does with `?s=x`.
-		$screen = static function ( string $html ): void {
-			foreach ( Handbook_Html::split( $html ) as $part ) {
-				$filtered = Handbook_Html::kses( $part['html'] );
-				if ( Handbook_Html::contains( $filtered, 'x' ) ) {
-					Handbook_Html::highlight( $filtered, 'x', 'm' );
-				}
-			}
-		};
-
-		$this->assertLessThan( 2.5, self::cost_ratio( array( Handbook_Html::class, 'prepare' ), $small, $large ), 'Publishing.' );
-
-		// A body stored before the depth limit (or written to the option some other way).
-		$stored_small = str_repeat( '<div>', 1000 ) . $small . str_repeat( '</div>', 1000 );
-		$stored_large = str_repeat( '<div>', 8000 ) . $large . str_repeat( '</div>', 8000 );
-		$this->assertLessThan( 2.5, self::cost_ratio( $screen, $stored_small, $stored_large ), 'Showing a stored body.' );
-	}
-
-	/**
 	 * Scripts, styles and the other code elements go with their content, up to the first
 	 * closing tag of their name; one never closed loses only its tag (kses).
 	 */
@@ -357,29 +276,5 @@ class HandbookHtmlTest extends Handoff_Test_Case {
 			Handbook_Html::split( Handbook_Html::prepare( $html )['html'] );
 			$this->assertLessThan( 32 * MB_IN_BYTES, memory_get_peak_usage() - $before, $tag );
 		}
-	}
-
-	/**
-	 * The time of one call on a large argument over the time of eight calls on a small one
-	 * (eight times smaller), each the best of three, measured alternately.
-	 *
-	 * @param callable $call  What to time.
-	 * @param string   $small The small argument.
-	 * @param string   $large The large argument.
-	 */
-	private static function cost_ratio( callable $call, string $small, string $large ): float {
-		$best_small = PHP_INT_MAX;
-		$best_large = PHP_INT_MAX;
-		for ( $run = 0; $run < 3; $run++ ) {
-			$started = hrtime( true );
-			for ( $time = 0; $time < 8; $time++ ) {
-				$call( $small );
-			}
-			$best_small = min( $best_small, hrtime( true ) - $started );
-			$started    = hrtime( true );
-			$call( $large );
-			$best_large = min( $best_large, hrtime( true ) - $started );
-		}
-		return $best_large / max( 1, $best_small );
 	}
 }

@@ -158,8 +158,9 @@ class HandbookScreenTest extends Handoff_Test_Case {
 	}
 
 	/**
-	 * `?s=word` without JavaScript: only the parts containing the word, marked, the
-	 * contents limited to them, a count in the live region and a way back.
+	 * `?s=word` without JavaScript: only the sections (a heading and its text) containing
+	 * the word, marked, each under a link to its chapter, no contents, a count in the live
+	 * region and a way back.
 	 */
 	public function test_search_on_the_server(): void {
 		$this->publish();
@@ -168,11 +169,13 @@ class HandbookScreenTest extends Handoff_Test_Case {
 
 		$html = $this->render();
 
-		$this->assertSame( 1, substr_count( $html, '<section class="handoff-handbook-section"' ) );
-		$this->assertStringContainsString( '<h2 id="logging-in">Logging in</h2>', $html );
+		$this->assertSame( 1, substr_count( $html, '<li class="handoff-handbook-result"' ) );
+		$this->assertSame( 0, substr_count( $html, '<section class="handoff-handbook-section"' ), 'Not the whole handbook.' );
+		$this->assertStringContainsString( '<h3>Your password</h3>', $html );
+		$this->assertStringContainsString( '<p class="handoff-handbook-result-chapter"><a href="' . esc_url( admin_url( 'admin.php?page=handoff-handbook' ) ) . '#logging-in">Logging in</a></p>', $html );
 		$this->assertStringNotContainsString( '<h2 id="pages">', $html );
 		$this->assertStringNotContainsString( 'Welcome.', $html );
-		$this->assertStringNotContainsString( 'data-handoff-section="pages"><a', $html, 'The contents list the matching chapters only.' );
+		$this->assertStringNotContainsString( '<nav class="handoff-handbook-toc', $html, 'No contents while searching.' );
 		$this->assertStringContainsString( '<strong><mark class="handoff-handbook-match">secret</mark></strong>', $html );
 		$this->assertStringContainsString( 'Sections matching: 1', $html );
 		$this->assertStringContainsString( 'value="SECRET"', $html );
@@ -181,7 +184,7 @@ class HandbookScreenTest extends Handoff_Test_Case {
 
 		$_GET['s'] = 'no such word';
 		$html      = $this->render();
-		$this->assertSame( 0, substr_count( $html, '<section class="handoff-handbook-section"' ) );
+		$this->assertSame( 0, substr_count( $html, '<li class="handoff-handbook-result"' ) );
 		$this->assertStringContainsString( 'No section matches. Try another word.', $html );
 
 		$_GET['s'] = '"><script>alert(1)</script>';

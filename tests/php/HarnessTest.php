@@ -18,9 +18,9 @@ class HarnessTest extends Handoff_Test_Case {
 		$this->assertSame( 'http://' . getenv( 'HANDOFF_WP_HOST' ), home_url() );
 		$this->assertSame( realpath( (string) getenv( 'HANDOFF_WP_DIR' ) ) . '/', realpath( ABSPATH ) . '/' );
 		$this->assertTrue( is_plugin_active( self::PLUGIN_FILE ) );
-		$this->assertSame( '0.1.0', HANDOFF_COMPANION_VERSION );
+		$this->assertSame( '0.2.0', HANDOFF_COMPANION_VERSION );
 		$this->assertSame( 'local', wp_get_environment_type() );
-		$this->assertMatchesRegularExpression( '/^6\.1(\.\d+)?$/', get_bloginfo( 'version' ) );
+		$this->assertMatchesRegularExpression( '/^' . preg_quote( (string) getenv( 'HANDOFF_TEST_WORDPRESS' ), '/' ) . '(\.\d+)?$/', get_bloginfo( 'version' ), 'The release run.sh was asked for.' );
 		$this->assertSame( 0, get_current_user_id(), 'Each test starts with nobody logged in.' );
 	}
 

@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       Handoff Companion
  * Description:       Connects this site to the Handoff backend of the developer who built it: site inventory, a simplified admin menu and the client handbook.
- * Version:           0.1.0
+ * Version:           0.2.0
  * Requires at least: 6.1
  * Requires PHP:      8.0
  * Author:            Handoff
@@ -16,7 +16,7 @@
 
 defined( 'ABSPATH' ) || exit;
 
-define( 'HANDOFF_COMPANION_VERSION', '0.1.0' );
+define( 'HANDOFF_COMPANION_VERSION', '0.2.0' );
 define( 'HANDOFF_COMPANION_FILE', __FILE__ );
 define( 'HANDOFF_COMPANION_DIR', __DIR__ );
 define( 'HANDOFF_COMPANION_MIN_WP', '6.1' );

@@ -6,15 +6,24 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from handoff.core.intake import Intakes
+from handoff.core.intake import Intakes, get_path
 from handoff.core.menus import Menus
 from handoff.errors import HandoffError, InvalidInputError
 from handoff.handbook.build import BuildInput, Handbook, build_handbook
 from handoff.handbook.templates import LANGUAGES
+from handoff.wordpress.client import version_tuple
 from handoff.wordpress.http import allows_insecure, require_secure_url
 from handoff.wordpress.pages import publish_private_page
 
 FORMATS = ("html", "pdf", "md")
+CONTACTS_SINCE = "0.2.0"  # the first plugin version that takes the handbook's `contacts`
+
+# The intake's answers the site shows on its 403 page and "Start here" panel, by the names
+# of the handbook document's `contacts` (docs/plugin.md): they travel with the handbook.
+CONTACT_ANSWERS = {"name": "developer.name", "person": "developer.contact",
+                   "email": "developer.email", "phone": "developer.phone",
+                   "website": "developer.website", "hours": "support.hours",
+                   "response_time": "support.response_time", "channel": "support.channel"}
 
 
 @dataclass
@@ -116,8 +125,14 @@ class Handbooks:
                                      f"{name}", language=book.language,
                                      hash=book.hash()) as change:
             _, client = self.sites.client(name)
-            answer = client.put_handbook({"title": book.title, "language": book.language,
-                                          "html": book.body_html(), "hash": book.hash()})
+            document = {"title": book.title, "language": book.language,
+                        "html": book.body_html(), "hash": book.hash()}
+            contacts = site_contacts(self.intakes.get(name))
+            # A plugin older than CONTACTS_SINCE refuses keys it does not know.
+            if contacts and version_tuple(self.sites.get(name).plugin_version) >= \
+                    version_tuple(CONTACTS_SINCE):
+                document["contacts"] = contacts
+            answer = client.put_handbook(document)
             result = PublishResult(name, int(answer.get("published_at", 0)),
                                    str(answer.get("hash", "")), int(answer.get("sections", 0)),
                                    book.warnings)
@@ -155,3 +170,13 @@ class Handbooks:
             answer = client.delete_handbook()
             change.done(f"Unpublished the handbook on {name}.")
             return answer
+
+
+def site_contacts(intake: dict) -> dict[str, str]:
+    """The developer's contacts and support terms of an intake, for the site ({} for none).
+
+    Each on one line: the plugin takes text without control characters.
+    """
+    found = {key: get_path(intake, path) for key, path in CONTACT_ANSWERS.items()}
+    return {key: " ".join(value.split()) for key, value in found.items()
+            if isinstance(value, str) and value.strip()}

@@ -45,6 +45,11 @@ final class Handbook_Api {
 	private const KEYS = array( 'title', 'language', 'html', 'hash' );
 
 	/**
+	 * The optional key: the developer's contacts from the intake (Site_Contacts).
+	 */
+	private const CONTACTS = 'contacts';
+
+	/**
 	 * Publish (REST PUT, handoff.handbook.publish): validates, filters and stores the
 	 * handbook; `{"published_at", "hash", "size", "sections"}` (size: bytes of the stored
 	 * HTML; sections: how many chapters its contents list).
@@ -96,6 +101,8 @@ final class Handbook_Api {
 		if ( $stored instanceof WP_Error ) {
 			return $stored;
 		}
+		// Replaced by every publish: a document without contacts removes the old ones.
+		Site_Contacts::store( $handbook['contacts'] );
 		return array(
 			'published_at' => $stored['published_at'],
 			'hash'         => $stored['hash'],
@@ -200,11 +207,11 @@ final class Handbook_Api {
 	 *
 	 * @param stdClass                                         $document The decoded document.
 	 * @param array<int, array{path: string, message: string}> $errors   Collected errors.
-	 * @return array{title: string, language: string, html: string, hash: string, sections: array<int, array{id: string, title: string}>}
+	 * @return array{title: string, language: string, html: string, hash: string, sections: array<int, array{id: string, title: string}>, contacts: array<string, string>}
 	 */
 	private static function validate( stdClass $document, array &$errors ): array {
 		foreach ( array_keys( get_object_vars( $document ) ) as $key ) {
-			if ( ! in_array( (string) $key, self::KEYS, true ) ) {
+			if ( ! in_array( (string) $key, self::KEYS, true ) && self::CONTACTS !== (string) $key ) {
 				$errors[] = self::error( (string) $key, 'is not an allowed key here' );
 			}
 		}
@@ -240,6 +247,7 @@ final class Handbook_Api {
 		if ( is_string( $document->hash ?? null ) && ! preg_match( '/^[0-9a-f]{64}$/D', $hash ) ) {
 			$errors[] = self::error( 'hash', 'must be 64 lowercase hexadecimal characters (a SHA-256)' );
 		}
+		$contacts = property_exists( $document, self::CONTACTS ) ? Site_Contacts::validate( $document->{self::CONTACTS}, $errors ) : array();
 		$prepared = array(
 			'html'     => '',
 			'sections' => array(),
@@ -262,6 +270,7 @@ final class Handbook_Api {
 			'html'     => $prepared['html'],
 			'hash'     => $hash,
 			'sections' => $prepared['sections'],
+			'contacts' => $contacts,
 		);
 	}
 

@@ -468,13 +468,33 @@ final class Handbook_Html {
 	}
 
 	/**
-	 * The chapter headings: `<h2 …>` opening tags at the top level of the body (not inside
-	 * another element), with their byte offsets.
+	 * A chapter cut before each top-level heading of an element (`h3`): the text before the
+	 * first one (its `h2` and introduction), then one piece per heading. Together, the whole.
 	 *
-	 * @param string $html Filtered, balanced HTML.
+	 * @param string $html    A part of split(), filtered.
+	 * @param string $element The heading's element.
+	 * @return array<int, string>
+	 */
+	public static function split_at( string $html, string $element ): array {
+		$pieces = array();
+		$from   = 0;
+		foreach ( self::chapter_headings( $html, $element ) as $heading ) {
+			$pieces[] = substr( $html, $from, $heading[0] - $from );
+			$from     = $heading[0];
+		}
+		$pieces[] = substr( $html, $from );
+		return $pieces;
+	}
+
+	/**
+	 * The chapter headings: `<h2 …>` opening tags (or another heading's) at the top level of
+	 * the body (not inside another element), with their byte offsets.
+	 *
+	 * @param string $html    Filtered, balanced HTML.
+	 * @param string $element The heading's element.
 	 * @return array<int, array{0: int, 1: string}>
 	 */
-	private static function chapter_headings( string $html ): array {
+	private static function chapter_headings( string $html, string $element = 'h2' ): array {
 		$headings = array();
 		$open     = array();
 		$counts   = array();
@@ -486,7 +506,7 @@ final class Handbook_Html {
 			if ( in_array( $name, self::CLOSES_PARAGRAPH, true ) && 'p' === end( $open ) ) {
 				self::pop( $open, $counts );
 			}
-			if ( 'h2' === $name && ! $open ) {
+			if ( $element === $name && ! $open ) {
 				$headings[] = array( $at, $whole );
 			}
 			if ( ! in_array( $name, self::VOID_ELEMENTS, true ) && '/>' !== substr( $whole, -2 ) ) {

@@ -13,8 +13,10 @@ defined( 'ABSPATH' ) || exit;
  * A top-level menu item "Site Handbook", just below the Dashboard, for every signed-in
  * user (`read`), present only while a handbook is published: the autoloaded meta option
  * says so without a query. The screen shows the title, the publication date, the contents,
- * a search box (filtering in the browser, or `?s=word` on the server without JavaScript)
- * and the handbook itself, filtered again on output. A dashboard widget points to it.
+ * a search box and the handbook itself, filtered again on output. The search
+ * (Handbook_Search) answers with the matching sections, best first, on the server for
+ * `?s=words` and in the browser as the reader types (assets/handbook-search.js, loaded on
+ * this screen only). A dashboard widget points to it.
  * Menu profiles never deny or hide it unless they name it as hidden (Menu_Applier).
  */
 final class Handbook_Screen {
@@ -43,6 +45,11 @@ final class Handbook_Screen {
 	 * Class of the marks around search matches.
 	 */
 	public const MARK_CLASS = 'handoff-handbook-match';
+
+	/**
+	 * Handle of the search script.
+	 */
+	public const SCRIPT = 'handoff-handbook-search';
 
 	/**
 	 * The hook suffix WordPress gave the screen ('' until registered).
@@ -97,6 +104,7 @@ final class Handbook_Screen {
 	 */
 	public static function load(): void {
 		Handbook_Store::record_view( wp_get_current_user() );
+		wp_enqueue_script( self::SCRIPT, plugins_url( 'assets/handbook-search.js', HANDOFF_COMPANION_FILE ), array(), HANDOFF_COMPANION_VERSION, true );
 	}
 
 	/**
@@ -117,27 +125,29 @@ final class Handbook_Screen {
 		}
 		$handbook = Handbook_Store::is_published() ? Handbook_Store::handbook() : null;
 		$search   = self::search();
-		$parts    = array();
-		$titles   = array();
+		$chapters = array();
+		$results  = array();
+		$complete = true;
 		if ( $handbook ) {
-			foreach ( $handbook['sections'] as $section ) {
-				$titles[ $section['id'] ] = $section['title'];
-			}
-			foreach ( Handbook_Html::split( $handbook['html'] ) as $part ) {
-				$html = Handbook_Html::kses( $part['html'] );
-				if ( ! Handbook_Html::contains( $html, $search ) ) {
-					continue;
+			$titles   = array_column( $handbook['sections'], 'title', 'id' );
+			$sections = Handbook_Search::body_sections( $handbook['html'], $titles );
+			if ( '' === $search ) {
+				$chapters = self::chapters( $sections );
+			} else {
+				$language = $handbook['language'];
+				$results  = Handbook_Search::search( $sections, $search, $language );
+				$complete = ! $results || $results[0]['covered'] === $results[0]['asked'];
+				foreach ( $results as $index => $result ) {
+					$results[ $index ]['html'] = Handbook_Search::mark( $result['html'], $result['forms'], $language, self::MARK_CLASS );
 				}
-				$parts[] = array(
-					'id'    => $part['id'],
-					'title' => $titles[ $part['id'] ] ?? '',
-					'html'  => Handbook_Html::highlight( $html, $search, self::MARK_CLASS ),
-				);
 			}
 		}
 		$view = array(
 			'handbook'     => $handbook,
-			'parts'        => $parts,
+			'chapters'     => $chapters,
+			'results'      => $results,
+			'complete'     => $complete,
+			'search_data'  => $handbook ? Handbook_Search::script_data( $handbook['language'] ) : array(),
 			'search'       => $search,
 			'page'         => self::PAGE,
 			'url'          => self::url(),
@@ -146,6 +156,30 @@ final class Handbook_Screen {
 			'published_on' => $handbook ? wp_date( (string) get_option( 'date_format' ), $handbook['published_at'] ) : '',
 		);
 		require HANDOFF_COMPANION_DIR . '/templates/handbook-screen.php';
+	}
+
+	/**
+	 * The sections grouped by chapter, in order, for the whole handbook: each chapter's id,
+	 * title and sections.
+	 *
+	 * @param array<int, array<string, mixed>> $sections Handbook_Search::body_sections().
+	 * @return array<int, array{id: string, title: string, sections: array<int, array<string, mixed>>}>
+	 */
+	private static function chapters( array $sections ): array {
+		$chapters = array();
+		foreach ( $sections as $section ) {
+			$last = count( $chapters ) - 1;
+			if ( $last < 0 || $chapters[ $last ]['id'] !== $section['chapter'] ) {
+				$chapters[] = array(
+					'id'       => (string) $section['chapter'],
+					'title'    => (string) $section['chapter_title'],
+					'sections' => array(),
+				);
+				++$last;
+			}
+			$chapters[ $last ]['sections'][] = $section;
+		}
+		return $chapters;
 	}
 
 	/**

@@ -26,7 +26,8 @@ defined( 'ABSPATH' ) || exit;
  * Views are counted for clients only (users who cannot manage_options, never the bridge
  * user), at most once an hour per user: the user meta Options::HANDBOOK_LAST_VIEW holds
  * when that user's last view was counted, so an ordinary page view writes nothing.
- * Unpublishing removes all three options and that user meta.
+ * Unpublishing removes all three options, the contacts that came with the handbook
+ * (Site_Contacts) and that user meta.
  */
 final class Handbook_Store {
 
@@ -159,6 +160,7 @@ final class Handbook_Store {
 		delete_option( Options::HANDBOOK_META );
 		delete_option( Options::HANDBOOK );
 		delete_option( Options::HANDBOOK_VIEWS );
+		delete_option( Options::CONTACTS ); // They came with the handbook.
 		delete_metadata( 'user', 0, Options::HANDBOOK_LAST_VIEW, '', true );
 		return $was;
 	}

@@ -288,7 +288,8 @@ final class Health {
 	 * @return array{placeholder: string[], duplicates: string[], empty: string[]}
 	 */
 	public static function salts( array $values ): array {
-		$placeholders = array( self::SALT_PLACEHOLDER, strtolower( trim( __( 'put your unique phrase here', 'default' ) ) ) );
+		// Core's own string (translate(): not one for the plugin's .pot).
+		$placeholders = array( self::SALT_PLACEHOLDER, strtolower( trim( translate( 'put your unique phrase here', 'default' ) ) ) );
 		$result       = array(
 			'placeholder' => array(),
 			'duplicates'  => array(),

@@ -73,7 +73,7 @@ final class Menu_Dashboard {
 	public function render_start_here(): void {
 		$start = $this->profile['dashboard']['start_here'] ?? array();
 		echo wpautop( esc_html( (string) ( $start['text'] ?? '' ) ) ); // Escaped, then paragraphs added.
-		echo Menu_Refusal_Page::contacts_html( $this->profile, '' ); // Built from escaped parts.
+		echo Menu_Refusal_Page::contacts_html( $this->profile, __( 'Need help? Ask:', 'handoff-companion' ) ); // Built from escaped parts.
 	}
 
 	/**

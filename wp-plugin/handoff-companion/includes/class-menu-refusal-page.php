@@ -11,7 +11,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * The 403 page of a denied screen (what happened, the way back, whom to ask) and the
- * developer's contacts, which the "Start here" panel shows too.
+ * developer's contacts, which the "Start here" panel shows too: the profile's own, or
+ * the intake's support contacts and hours that came with the handbook (Site_Contacts).
  */
 final class Menu_Refusal_Page {
 
@@ -44,7 +45,9 @@ final class Menu_Refusal_Page {
 	}
 
 	/**
-	 * The Start here contacts as an HTML list, every part escaped; '' when there are none.
+	 * The contacts as an HTML list, every part escaped; '' when there are none. The
+	 * profile's own Start here contacts when it names some, else the site's (Site_Contacts:
+	 * the intake's, sent with the handbook).
 	 *
 	 * @param array<string, mixed> $profile The profile.
 	 * @param string               $intro   A sentence before the list ('' for none).
@@ -53,7 +56,7 @@ final class Menu_Refusal_Page {
 		$contacts = $profile['dashboard']['start_here']['contacts'] ?? array();
 		$contacts = is_array( $contacts ) ? array_values( array_filter( $contacts, 'is_array' ) ) : array();
 		if ( ! $contacts ) {
-			return '';
+			return Site_Contacts::html( Site_Contacts::get(), $intro );
 		}
 		$html  = '' === $intro ? '' : '<p>' . esc_html( $intro ) . '</p>';
 		$html .= '<ul class="handoff-contacts">';
@@ -63,13 +66,10 @@ final class Menu_Refusal_Page {
 				$who .= ' (' . esc_html( (string) $contact['role'] ) . ')';
 			}
 			$parts = array( $who );
-			if ( ! empty( $contact['email'] ) ) {
-				$email   = (string) $contact['email'];
-				$parts[] = '<a href="' . esc_url( 'mailto:' . $email ) . '">' . esc_html( $email ) . '</a>';
-			}
-			if ( ! empty( $contact['phone'] ) ) {
-				$phone   = (string) $contact['phone'];
-				$parts[] = '<a href="' . esc_url( 'tel:' . preg_replace( '/[^0-9+]/', '', $phone ) ) . '">' . esc_html( $phone ) . '</a>';
+			foreach ( array( Site_Contacts::email_link( (string) ( $contact['email'] ?? '' ) ), Site_Contacts::phone_link( (string) ( $contact['phone'] ?? '' ) ) ) as $link ) {
+				if ( '' !== $link ) {
+					$parts[] = $link;
+				}
 			}
 			$html .= '<li>' . implode( ' &middot; ', $parts ) . '</li>';
 		}

@@ -46,6 +46,13 @@ final class Options {
 	 */
 	public const HANDBOOK_META = 'handoff_companion_handbook_meta';
 
+	/**
+	 * Option: the developer's contacts and support terms from the intake (Site_Contacts),
+	 * sent with the handbook, as JSON text. Autoloaded and small: the 403 page and the
+	 * "Start here" panel show them without a query.
+	 */
+	public const CONTACTS = 'handoff_companion_contacts';
+
 	/** Option: who first opened the handbook and how often clients did, as JSON text. Not autoloaded. */
 	public const HANDBOOK_VIEWS = 'handoff_companion_handbook_views';
 
@@ -68,7 +75,7 @@ final class Options {
 	 * @return string[]
 	 */
 	public static function all(): array {
-		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::MENU_MAP, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS, self::WRITE_KEYS );
+		return array( self::CONNECTION, self::MENU, self::MENU_HISTORY, self::MENU_MAP, self::HANDBOOK, self::HANDBOOK_META, self::HANDBOOK_VIEWS, self::CONTACTS, self::WRITE_KEYS );
 	}
 
 	/**

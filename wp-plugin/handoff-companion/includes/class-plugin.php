@@ -29,8 +29,11 @@ final class Plugin {
 		// once, REST when its server starts; never front-end page views.
 		if ( is_admin() || ( defined( 'XMLRPC_REQUEST' ) && XMLRPC_REQUEST ) ) {
 			Menu_Capability_Guard::start();
+			Translations::add_hooks();
 		} else {
 			add_action( 'rest_api_init', array( Menu_Capability_Guard::class, 'start' ) );
+			// The capability guard's refusals reach the client in the block editor.
+			add_action( 'rest_api_init', array( Translations::class, 'add_hooks' ) );
 		}
 		// wp_doing_ajax() first: on every other request no class of the plugin is loaded.
 		if ( wp_doing_ajax() && Admin_Menu_Endpoint::is_requested() ) {

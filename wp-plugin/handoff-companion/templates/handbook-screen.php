@@ -10,16 +10,9 @@
 defined( 'ABSPATH' ) || exit;
 
 $handoff_handbook = $view['handbook'];
-$handoff_parts    = $view['parts'];
+$handoff_chapters = $view['chapters'];
+$handoff_results  = $view['results'];
 $handoff_search   = $view['search'];
-$handoff_chapters = array_values(
-	array_filter(
-		$handoff_parts,
-		static function ( $part ) {
-			return '' !== $part['id'];
-		}
-	)
-);
 ?>
 <style>
 	.handoff-handbook .handoff-handbook-skip:focus { position: static; display: inline-block; width: auto; height: auto; margin: 0 0 8px; padding: 8px 12px; clip: auto; clip-path: none; overflow: visible; background: #fff; color: #2271b1; box-shadow: 0 0 0 2px #2271b1; }
@@ -44,6 +37,10 @@ $handoff_chapters = array_values(
 	.handoff-handbook .handoff-handbook-content th, .handoff-handbook .handoff-handbook-content td { border: 1px solid #dcdcde; padding: 6px 10px; text-align: left; vertical-align: top; }
 	.handoff-handbook .handoff-handbook-content img { max-width: 100%; height: auto; }
 	.handoff-handbook mark.handoff-handbook-match { background: #fcf0a1; color: inherit; padding: 0 1px; }
+	.handoff-handbook .handoff-handbook-results { list-style: none; margin: 0; padding: 0; }
+	.handoff-handbook .handoff-handbook-result { margin: 0 0 1.5em; padding: 0.2em 0 0.8em; border-bottom: 1px solid #dcdcde; }
+	.handoff-handbook .handoff-handbook-result-chapter { margin: 0; font-size: 13px; color: #50575e; }
+	.handoff-handbook .handoff-handbook-result h2, .handoff-handbook .handoff-handbook-result h3 { margin-top: 0.3em; padding-top: 0; border-top: 0; }
 	@media print {
 		#adminmenumain, #wpadminbar, #wpfooter, #screen-meta, #screen-meta-links, .notice, .update-nag, .handoff-handbook-search, .handoff-handbook-status, .handoff-handbook-skip { display: none !important; }
 		#wpcontent, #wpfooter { margin-left: 0 !important; }
@@ -82,143 +79,58 @@ $handoff_chapters = array_values(
 		</form>
 		<p id="handoff-handbook-status" class="handoff-handbook-status description" role="status" aria-live="polite"
 			data-count="<?php /* translators: %d: a number of sections. */ esc_attr_e( 'Sections matching: %d', 'handoff-companion' ); ?>"
+			data-partial="<?php /* translators: %d: a number of sections. */ esc_attr_e( 'No section has all of these words. Sections with most of them: %d', 'handoff-companion' ); ?>"
 			data-none="<?php esc_attr_e( 'No section matches. Try another word.', 'handoff-companion' ); ?>"
 		>
 			<?php
 			if ( '' !== $handoff_search ) {
-				if ( $handoff_parts ) {
-					/* translators: %d: a number of sections. */
-					printf( esc_html__( 'Sections matching: %d', 'handoff-companion' ), count( $handoff_parts ) );
-				} else {
+				if ( ! $handoff_results ) {
 					esc_html_e( 'No section matches. Try another word.', 'handoff-companion' );
+				} elseif ( $view['complete'] ) {
+					/* translators: %d: a number of sections. */
+					printf( esc_html__( 'Sections matching: %d', 'handoff-companion' ), count( $handoff_results ) );
+				} else {
+					/* translators: %d: a number of sections. */
+					printf( esc_html__( 'No section has all of these words. Sections with most of them: %d', 'handoff-companion' ), count( $handoff_results ) );
 				}
 			}
 			?>
 		</p>
 
-		<?php if ( $handoff_chapters ) : ?>
+		<?php if ( array_filter( array_column( $handoff_chapters, 'id' ) ) ) : ?>
 			<nav class="handoff-handbook-toc card" aria-labelledby="handoff-handbook-toc-title">
 				<h2 id="handoff-handbook-toc-title"><?php esc_html_e( 'Contents', 'handoff-companion' ); ?></h2>
 				<ol>
 					<?php foreach ( $handoff_chapters as $handoff_chapter ) : ?>
-						<li data-handoff-section="<?php echo esc_attr( $handoff_chapter['id'] ); ?>"><a href="#<?php echo esc_attr( $handoff_chapter['id'] ); ?>"><?php echo esc_html( '' !== $handoff_chapter['title'] ? $handoff_chapter['title'] : $handoff_chapter['id'] ); ?></a></li>
+						<?php if ( '' !== $handoff_chapter['id'] ) : ?>
+							<li data-handoff-section="<?php echo esc_attr( $handoff_chapter['id'] ); ?>"><a href="#<?php echo esc_attr( $handoff_chapter['id'] ); ?>"><?php echo esc_html( '' !== $handoff_chapter['title'] ? $handoff_chapter['title'] : $handoff_chapter['id'] ); ?></a></li>
+						<?php endif; ?>
 					<?php endforeach; ?>
 				</ol>
 			</nav>
 		<?php endif; ?>
 
 		<div id="handoff-handbook-content" class="handoff-handbook-content" tabindex="-1" lang="<?php echo esc_attr( $handoff_handbook['language'] ); ?>">
-			<?php foreach ( $handoff_parts as $handoff_part ) : ?>
-				<section class="handoff-handbook-section" data-handoff-section="<?php echo esc_attr( $handoff_part['id'] ); ?>"<?php echo '' === $handoff_part['title'] ? '' : ' aria-label="' . esc_attr( $handoff_part['title'] ) . '"'; ?>>
-					<?php echo $handoff_part['html']; // Filtered by Handbook_Html::kses() in Handbook_Screen::render(); the search marks are escaped. ?>
+			<ol class="handoff-handbook-results" aria-label="<?php esc_attr_e( 'Search results', 'handoff-companion' ); ?>"<?php echo $handoff_results ? '' : ' hidden'; ?>>
+				<?php foreach ( $handoff_results as $handoff_result ) : ?>
+					<li class="handoff-handbook-result" data-handoff-section="<?php echo esc_attr( $handoff_result['chapter'] ); ?>">
+						<?php if ( 3 === $handoff_result['level'] ) : ?>
+							<p class="handoff-handbook-result-chapter"><a href="<?php echo esc_url( $view['url'] . '#' . $handoff_result['chapter'] ); ?>"><?php echo esc_html( $handoff_result['chapter_title'] ); ?></a></p>
+						<?php endif; ?>
+						<?php echo $handoff_result['html']; // Filtered by Handbook_Html::kses() (Handbook_Search::body_sections()); the search marks are escaped. ?>
+					</li>
+				<?php endforeach; ?>
+			</ol>
+			<?php foreach ( $handoff_chapters as $handoff_chapter ) : ?>
+				<section class="handoff-handbook-section" data-handoff-section="<?php echo esc_attr( $handoff_chapter['id'] ); ?>"<?php echo '' === $handoff_chapter['title'] ? '' : ' aria-label="' . esc_attr( $handoff_chapter['title'] ) . '"'; ?>>
+					<?php foreach ( $handoff_chapter['sections'] as $handoff_section ) : ?>
+						<div class="handoff-handbook-part" data-handoff-level="<?php echo esc_attr( (string) $handoff_section['level'] ); ?>"><?php echo $handoff_section['html']; // Filtered by Handbook_Html::kses() (Handbook_Search::body_sections()). ?></div>
+					<?php endforeach; ?>
 				</section>
 			<?php endforeach; ?>
 		</div>
-		<?php
-		wp_print_inline_script_tag(
-			<<<'JS'
-(function () {
-	var form = document.getElementById( 'handoff-handbook-search' ),
-		input = document.getElementById( 'handoff-handbook-s' ),
-		status = document.getElementById( 'handoff-handbook-status' ),
-		sections = Array.prototype.slice.call( document.querySelectorAll( '.handoff-handbook-section' ) ),
-		toc = Array.prototype.slice.call( document.querySelectorAll( '.handoff-handbook-toc li[data-handoff-section]' ) ),
-		markClass = 'handoff-handbook-match',
-		timer = null,
-		last = null;
-	if ( ! form || ! input || ! status ) {
-		return;
-	}
-	function unmark( root ) {
-		Array.prototype.slice.call( root.querySelectorAll( 'mark.' + markClass ) ).forEach( function ( mark ) {
-			var parent = mark.parentNode;
-			parent.replaceChild( document.createTextNode( mark.textContent ), mark );
-			parent.normalize();
-		} );
-	}
-	function mark( root, needle ) {
-		var walker = document.createTreeWalker( root, NodeFilter.SHOW_TEXT, null ),
-			nodes = [],
-			node;
-		while ( ( node = walker.nextNode() ) ) {
-			nodes.push( node );
-		}
-		nodes.forEach( function ( text ) {
-			var value = text.nodeValue,
-				lower = value.toLowerCase(),
-				at = lower.indexOf( needle ),
-				from = 0,
-				fragment;
-			if ( -1 === at || lower.length !== value.length ) {
-				return;
-			}
-			fragment = document.createDocumentFragment();
-			while ( -1 !== at ) {
-				var hit = document.createElement( 'mark' );
-				fragment.appendChild( document.createTextNode( value.slice( from, at ) ) );
-				hit.className = markClass;
-				hit.textContent = value.slice( at, at + needle.length );
-				fragment.appendChild( hit );
-				from = at + needle.length;
-				at = lower.indexOf( needle, from );
-			}
-			fragment.appendChild( document.createTextNode( value.slice( from ) ) );
-			text.parentNode.replaceChild( fragment, text );
-		} );
-	}
-	function run() {
-		var needle = input.value.replace( /\s+/g, ' ' ).trim().toLowerCase(),
-			shown = 0,
-			visible = {};
-		if ( needle === last ) {
-			return;
-		}
-		last = needle;
-		sections.forEach( function ( section ) {
-			unmark( section );
-			var hit = '' === needle || -1 !== section.textContent.replace( /\s+/g, ' ' ).toLowerCase().indexOf( needle );
-			section.hidden = ! hit;
-			if ( hit ) {
-				shown++;
-				visible[ section.getAttribute( 'data-handoff-section' ) ] = true;
-				if ( '' !== needle ) {
-					mark( section, needle );
-				}
-			}
-		} );
-		toc.forEach( function ( item ) {
-			item.hidden = ! visible[ item.getAttribute( 'data-handoff-section' ) ];
-		} );
-		if ( '' === needle ) {
-			status.textContent = '';
-		} else if ( shown ) {
-			status.textContent = status.getAttribute( 'data-count' ).replace( '%d', String( shown ) );
-		} else {
-			status.textContent = status.getAttribute( 'data-none' );
-		}
-	}
-	last = input.value.replace( /\s+/g, ' ' ).trim().toLowerCase();
-	input.addEventListener( 'input', function () {
-		window.clearTimeout( timer );
-		timer = window.setTimeout( run, 150 );
-	} );
-	input.addEventListener( 'keydown', function ( event ) {
-		if ( 'Escape' === event.key && '' !== input.value ) {
-			event.preventDefault();
-			input.value = '';
-			run();
-		}
-	} );
-	form.addEventListener( 'submit', function ( event ) {
-		if ( '1' !== form.getAttribute( 'data-filtered' ) ) {
-			event.preventDefault();
-			window.clearTimeout( timer );
-			run();
-		}
-	} );
-}());
-JS
-		);
-		?>
+		<?php if ( $handoff_chapters ) : ?>
+			<script type="application/json" id="handoff-handbook-search-data"><?php echo wp_json_encode( $view['search_data'], JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_UNICODE ); ?></script>
+		<?php endif; ?>
 	<?php endif; ?>
 </div>
