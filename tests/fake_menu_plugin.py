@@ -2,7 +2,9 @@
 
 It keeps what the plugin keeps (version, hash, profile, history) and refuses what the
 plugin refuses (a stale `replaces_version`, an unknown rollback version), with the same
-answers as docs/menu-profiles.md, so the backend's real REST transport talks to it.
+answers as docs/menu-profiles.md, so the backend's real REST transport talks to it. With
+`enforcement` set, writes answer with that report and POST /menu-profile/report exists (as
+in plugins that compute it); without, it is an older plugin (no report, no such route).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from handoff.core.menu_profile import profile_hash
 
 
 class FakeMenuPlugin:
-    def __init__(self, mock: responses.RequestsMock, url: str) -> None:
+    def __init__(self, mock: responses.RequestsMock, url: str,
+                 enforcement: dict | None = None) -> None:
         self.version, self.hash, self.profile = 0, "", {}
+        self.enforcement = enforcement
         self.history: list[dict] = []  # as the plugin answers it: no profiles
         self.kept: dict[int, dict] = {}  # version -> profile, for rollbacks
         self.writes = 0
@@ -24,7 +28,9 @@ class FakeMenuPlugin:
         for method, route, callback in ((responses.GET, self.route, self._get),
                                         (responses.POST, self.route, self._write),
                                         (responses.POST, self.route + "/rollback",
-                                         self._rollback)):
+                                         self._rollback),
+                                        (responses.POST, self.route + "/report",
+                                         self._report)):
             mock.add_callback(method, route, callback=callback,
                               content_type="application/json")
 
@@ -47,7 +53,8 @@ class FakeMenuPlugin:
         method = request.headers.get("X-HTTP-Method-Override")
         if method == "PUT":
             self._store(body["profile"])
-            return _ok({"version": self.version, "hash": self.hash, "warnings": []})
+            return _ok(self._reported({"version": self.version, "hash": self.hash,
+                                       "warnings": []}))
         deleted = self.version
         self._store({})
         return _ok({"version": self.version, "hash": "", "deleted_version": deleted})
@@ -64,8 +71,18 @@ class FakeMenuPlugin:
                                         "data": {"status": 404, "version": wanted}})
         restored = entries[0]["version"]
         self._store(self.kept[restored])
-        return _ok({"version": self.version, "hash": self.hash,
-                    "restored_version": restored, "name": self.profile.get("name", "")})
+        return _ok(self._reported({"version": self.version, "hash": self.hash,
+                                   "restored_version": restored,
+                                   "name": self.profile.get("name", "")}))
+
+    def _report(self, request):
+        if self.enforcement is None:  # an older plugin: WordPress knows no such route
+            return 404, {}, json.dumps({"code": "rest_no_route", "message": "No route.",
+                                        "data": {"status": 404}})
+        return _ok({"warnings": [], "enforcement": self.enforcement})
+
+    def _reported(self, answer: dict) -> dict:
+        return {**answer, "enforcement": self.enforcement} if self.enforcement else answer
 
     def _store(self, profile: dict) -> None:
         if self.version:

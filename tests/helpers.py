@@ -124,8 +124,10 @@ def store_rows(app, query: str, **params) -> list[tuple]:
 def store_bytes(app) -> bytes:
     """Everything the store keeps, as the engine keeps it: the SQLite file or a pg_dump."""
     store = app.store
-    if store.engine_name == "sqlite":
-        return Path(store.url.database).read_bytes()
+    if store.engine_name == "sqlite":  # the file and its write-ahead log (WAL mode)
+        path = Path(store.url.database)
+        wal = path.with_name(path.name + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     libpq_url = store.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return subprocess.run([str(default_bindir() / "pg_dump"), f"--dbname={libpq_url}"],
                           capture_output=True, check=True, timeout=60).stdout

@@ -1,13 +1,17 @@
 """Benchmarks of the bridge against a real local WordPress.
 
     python -m tests.bench.run [--runs N] [--dir DIR]
+                              [--wordpress 6.1|6.8]... [--server php|apache]...
 
-Prints medians; copy them into docs/benchmarks.md. Only loopback is touched.
+Each --wordpress and --server given is a leg (every combination, one fresh sandbox each;
+default: the newest WordPress on PHP's server). Prints medians per leg with the machine's
+load average; copy them into docs/benchmarks.md. Only loopback is touched.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import tempfile
 import time
@@ -19,6 +23,7 @@ from handoff.app import Handoff
 from handoff.config import Settings
 from handoff.sandbox import Sandbox
 from tests.bench.probe import PROBE_NAME, PROBE_SOURCE, read_probe
+from tests.bench.sandbox_site import bench_sandbox, load_average
 from tests.helpers import wp_login
 
 PLUGIN = "handoff-companion/handoff-companion.php"
@@ -159,39 +164,65 @@ def report(sync: dict[str, float], scenarios: dict[str, dict], runs: int) -> str
                   "|---|---|---|---|---|---|"]
         for page, states in costs.items():
             on, off = states["active"], states["inactive"]
+            # The front end builds no admin menu: no menu phase to show.
+            menu = ("—" if page.startswith("front") else
+                    f"{on['menu_ms']:.2f} / {off['menu_ms']:.2f}")
             lines.append(f"| {page} | {on['wall_ms']:.1f} / {off['wall_ms']:.1f} | "
                          f"{on['wall_ms'] / off['wall_ms']:.3f} | {on['php_ms']:.1f} / "
-                         f"{off['php_ms']:.1f} | {on['menu_ms']:.2f} / {off['menu_ms']:.2f} | "
+                         f"{off['php_ms']:.1f} | {menu} | "
                          f"{on['queries']:.0f} / {off['queries']:.0f} |")
     return "\n".join(lines)
+
+
+def bench_leg(sandbox: Sandbox, home: Path, runs: int, page_runs: int) -> str:
+    """Return the report of one leg: `site sync` and the plugin's cost, on a reset sandbox."""
+    sandbox.reset()
+    load_before = load_average()
+    app, sync = bench_sync(sandbox, home, runs)
+    scenarios = {"Administrator, no menu profile": bench_plugin_cost(sandbox, page_runs)}
+    # Deactivating the plugin revoked the bridge password: connect again.
+    app.sites.add(sandbox.connection_key(), sandbox.url, name="bench", replace=True)
+    profile = profile_with_rules(app.sites.latest_inventory("bench"))
+    app.menus.push("bench", profile)
+    scenarios[f"Client (editor) with a menu profile of 25 rules ({profile['name']})"] = \
+        bench_plugin_cost(sandbox, page_runs, as_client=True)
+    heading = (f"## WordPress {sandbox.wordpress_version} on {sandbox.server}; load average "
+               f"(1/5/15 min) {load_before} before, {load_average()} after")
+    return f"{heading}\n\n{report(sync, scenarios, runs)}"
+
+
+def run_leg(wordpress: str | None, server: str | None, directory: Path | None,
+            runs: int, page_runs: int) -> str:
+    """Start the leg's sandbox (or use `directory`'s), bench it, stop what it started."""
+    with tempfile.TemporaryDirectory() as scratch:
+        sandbox = bench_sandbox(Path(scratch), directory, wordpress, server)
+        # A sandbox someone is using (e.g. after `make demo`) is left running afterwards.
+        was_running = sandbox.is_running()
+        sandbox.start()
+        try:
+            return bench_leg(sandbox, Path(scratch) / "home", runs, page_runs)
+        finally:
+            if not was_running:
+                sandbox.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--page-runs", type=int, default=30)
-    parser.add_argument("--dir", type=Path, default=None, help="sandbox directory")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="sandbox directory (one leg only)")
+    parser.add_argument("--wordpress", action="append", choices=("6.1", "6.8"),
+                        help="WordPress release; repeat for several (default: the newest)")
+    parser.add_argument("--server", action="append", choices=("php", "apache"),
+                        help="web server; repeat for several (default: php)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        sandbox = Sandbox(args.dir or Path(scratch) / "sandbox")
-        # A sandbox someone is using (e.g. after `make demo`) is left running afterwards.
-        was_running = sandbox.is_running()
-        sandbox.start()
-        try:
-            sandbox.reset()
-            app, sync = bench_sync(sandbox, Path(scratch) / "home", args.runs)
-            scenarios = {"Administrator, no menu profile":
-                         bench_plugin_cost(sandbox, args.page_runs)}
-            # Deactivating the plugin revoked the bridge password: connect again.
-            app.sites.add(sandbox.connection_key(), sandbox.url, name="bench", replace=True)
-            profile = profile_with_rules(app.sites.latest_inventory("bench"))
-            app.menus.push("bench", profile)
-            scenarios[f"Client (editor) with a menu profile of 25 rules ({profile['name']})"] = \
-                bench_plugin_cost(sandbox, args.page_runs, as_client=True)
-        finally:
-            if not was_running:
-                sandbox.stop()
-    print(report(sync, scenarios, args.runs))
+    legs = list(itertools.product(args.wordpress or [None], args.server or ["php"]))
+    if args.dir and len(legs) > 1:
+        parser.error("--dir is one sandbox: give one --wordpress and one --server with it")
+    for wordpress, server in legs:
+        print(run_leg(wordpress, server, args.dir, args.runs, args.page_runs), end="\n\n",
+              flush=True)
 
 
 if __name__ == "__main__":

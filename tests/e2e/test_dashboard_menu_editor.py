@@ -101,12 +101,21 @@ def test_edit_preview_push_then_the_client_sees_the_simplified_menu(
     changes = page.locator("#df-result")
     expect(changes).to_contain_text("The site has no profile yet")
     expect(changes.locator(".df-role").filter(has_text="editor")).to_contain_text("now 'News'")
+    # The site's enforcement report: Tools, denied, door by door for the editor role.
+    tools_row = page.locator('th:text-is("Tools (tools.php)")')
+    doors = changes.locator(".df-doors tbody tr", has=tools_row)
+    expect(doors).to_contain_text("role:editor")
+    expect(doors.locator("td.df-door")).to_have_count(5)
     snap(screenshot, page, "menu-editor-diff")
 
     page.get_by_role("button", name="Push to sandbox").click()
     expect(page.locator("#me-status")).to_contain_text("Pushed to sandbox as version 1")
     expect(page.locator("#me-dirty")).to_be_hidden()
     expect(changes).to_contain_text("The site already has exactly this profile (version 1)")
+    pushed = page.locator("#df-pushed")
+    expect(pushed).to_contain_text("Pushed as version 1. What the site reports it closes now")
+    expect(pushed.locator(".df-doors tbody tr", has=tools_row)).to_have_count(1)
+    expect(page.locator("#me-status")).to_contain_text("Enforcement:")
     snap(screenshot, page, "menu-editor-pushed")
 
     page.get_by_role("button", name="Save as reusable profile…").click()

@@ -58,9 +58,13 @@ def test_create_copy_use_and_revoke_a_token(tokens_page: Page, dashboard, screen
     expect(token_field).to_be_focused()  # ready to copy with the keyboard
     token = token_field.input_value()
     assert token.startswith("hdf_") and len(token) > 40
+    # The Copy button is hidden until tokens.js (deferred) has run, and the field is focused
+    # before that: a Tab pressed earlier (a loaded machine) would skip it. Wait for the state.
+    copy = page.locator('button[data-copy="new-token"]')
+    expect(copy).to_be_visible()
+    expect(token_field).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Copy")).to_be_focused()
-    copy = page.locator('button[data-copy="new-token"]')
     page.keyboard.press("Enter")
     expect(copy).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == token

@@ -45,6 +45,27 @@ class RunningFleet:
         return "handoff1." + base64.urlsafe_b64encode(text).decode().rstrip("=")
 
 
+def store_sites(app, fleet: RunningFleet, count: int | None = None,
+                prefix: str = "site") -> list[str]:
+    """Store fleet hosts as connected sites (as `site add` would, without its requests):
+    names `site00000`…, in host order."""
+    from datetime import UTC, datetime
+
+    from handoff.storage import Site
+
+    names = []
+    with app.store.session() as session:
+        for index in range(len(fleet.hosts) if count is None else count):
+            url, name = fleet.url(index), f"{prefix}{index:05d}"
+            session.add(Site(name=name, url=url, rest_url=f"{url}/wp-json/",
+                             xmlrpc_url=f"{url}/xmlrpc.php", username=BRIDGE_USER,
+                             secret=app.vault.encrypt(BRIDGE_PASSWORD),
+                             environment_type="local", transport="rest",
+                             created_at=datetime.now(UTC)))
+            names.append(name)
+    return names
+
+
 def free_port(address: str = FIRST_ADDRESS) -> int:
     with socket.socket() as probe:
         probe.bind((address, 0))

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from handoff.cli import main
 from handoff.core.inventory import menu_titles, schema_errors
+from handoff.wordpress.errors import BridgeError
 from tests.helpers import admin_menu_from_html, wp_login
 
 pytestmark = pytest.mark.integration
@@ -105,7 +106,16 @@ def test_admin_menu_is_the_real_one_per_role(app, fresh_sandbox, key):
     assert all("<" not in title for title in full), "titles carry no markup or counters"
 
 
+# Behind Apache + PHP-FPM only WordPress's .htaccess rule passes the Authorization header on
+# (docs/sandbox.md), and WordPress writes no rules for plain permalinks: there REST cannot
+# authenticate without pretty permalinks, and the backend must say so or use XML-RPC.
+PLAIN_PERMALINKS_KEEP_AUTHORIZATION = "PHP's server passes the Authorization header on"
+PLAIN_PERMALINKS_LOSE_AUTHORIZATION = "behind Apache plain permalinks drop the Authorization header"
+
+
 def test_rest_works_without_pretty_permalinks(app, fresh_sandbox):
+    if fresh_sandbox.server == "apache":
+        pytest.skip(PLAIN_PERMALINKS_LOSE_AUTHORIZATION)
     fresh_sandbox.set_permalinks("")
     key = fresh_sandbox.connection_key()
     app.sites.add(key, fresh_sandbox.url, name="plain", transport="rest")
@@ -113,9 +123,35 @@ def test_rest_works_without_pretty_permalinks(app, fresh_sandbox):
 
 
 def test_pretty_permalinks_switched_off_after_connecting_still_work(app, fresh_sandbox, key):
+    if fresh_sandbox.server == "apache":
+        pytest.skip(PLAIN_PERMALINKS_LOSE_AUTHORIZATION)
     app.sites.add(key, fresh_sandbox.url, name="s", transport="rest")
     fresh_sandbox.set_permalinks("")
     assert app.sites.sync("s")["site"]["permalink_structure"] == ""
+
+
+def test_plain_permalinks_behind_apache_refuse_rest_and_connect_over_xmlrpc(app, fresh_sandbox):
+    if fresh_sandbox.server != "apache":
+        pytest.skip(PLAIN_PERMALINKS_KEEP_AUTHORIZATION)
+    fresh_sandbox.set_permalinks("")
+    key = fresh_sandbox.connection_key()
+    with pytest.raises(BridgeError) as refused:
+        app.sites.add(key, fresh_sandbox.url, name="plain", transport="rest")
+    assert refused.value.code == "header_stripped"
+    app.sites.add(key, fresh_sandbox.url, name="plain")
+    assert app.sites.get("plain").transport == "xmlrpc"
+    assert app.sites.sync("plain")["site"]["permalink_structure"] == ""
+
+
+def test_pretty_permalinks_switched_off_behind_apache_stop_rest_saying_why(app, fresh_sandbox,
+                                                                          key):
+    if fresh_sandbox.server != "apache":
+        pytest.skip(PLAIN_PERMALINKS_KEEP_AUTHORIZATION)
+    app.sites.add(key, fresh_sandbox.url, name="s", transport="rest")
+    fresh_sandbox.set_permalinks("")
+    with pytest.raises(BridgeError) as refused:
+        app.sites.sync("s")
+    assert refused.value.code == "header_stripped"
 
 
 def test_unauthenticated_and_unprivileged_requests_are_refused(fresh_sandbox):

@@ -73,6 +73,17 @@ def nonce(html: str, pattern: str) -> str:
     return found.group(1)
 
 
+def approve_link_nonce(comment: int) -> str:
+    """Return a pattern capturing the nonce of the comment list's Approve link.
+
+    WordPress 6.1 writes `comment.php?c=ID&action=approvecomment&_wpnonce=…`, 6.8
+    `comment.php?action=approvecomment&c=ID&_wpnonce=…`: either order, this comment only.
+    """
+    amp = "(?:&amp;|&#038;)"
+    return (rf"comment\.php\?(?:c={comment}{amp}action=approvecomment"
+            rf"|action=approvecomment{amp}c={comment}){amp}_wpnonce=([0-9a-f]+)")
+
+
 def doors_ran(sandbox) -> dict:
     import json
     return json.loads(sandbox.php("echo wp_json_encode( (object) get_option( "
@@ -150,8 +161,7 @@ def test_admin_ajax_admin_post_and_rest_refuse(app, fresh_sandbox, site):
     listing = client.get(admin_url(fresh_sandbox, "edit.php?post_type=portfolio"), timeout=30).text
     inline = nonce(listing, r'name="_inline_edit" value="([0-9a-f]+)"')
     comments = client.get(admin_url(fresh_sandbox, "edit-comments.php"), timeout=30).text
-    approve = nonce(comments, rf'c={site["comment"]}(?:&amp;|&#038;)action=approvecomment'
-                              r'(?:&amp;|&#038;)_wpnonce=([0-9a-f]+)')
+    approve = nonce(comments, approve_link_nonce(site["comment"]))
     reply = nonce(comments, r'name="_ajax_nonce-replyto-comment" value="([0-9a-f]+)"')
     count_comments = "echo get_comments( array( 'count' => true ) );"
     comments_before = fresh_sandbox.php(count_comments)

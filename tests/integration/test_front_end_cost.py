@@ -16,7 +16,8 @@ pytestmark = pytest.mark.integration
 # Prints, at the very end of a page, which classes of the plugin that request loaded.
 REPORTER = """<?php
 add_action( 'shutdown', static function () {
-	if ( 'cli' === PHP_SAPI || is_admin() || wp_doing_ajax() || ( defined( 'REST_REQUEST' ) && REST_REQUEST ) ) {
+	if ( 'cli' === PHP_SAPI || is_admin() || wp_doing_ajax()
+		|| ( defined( 'REST_REQUEST' ) && REST_REQUEST ) ) {
 		return;
 	}
 	$ours = array_filter( get_declared_classes(), static function ( $name ) {

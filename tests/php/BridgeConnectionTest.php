@@ -147,7 +147,7 @@ class BridgeConnectionTest extends Handoff_Test_Case {
 		$this->assertSame( $connection['admin']->ID, $stored['connected_by'] );
 		$this->assertGreaterThanOrEqual( $before, $stored['connected_at'] );
 		$this->assertLessThanOrEqual( time(), $stored['connected_at'] );
-		$this->assertSame( 'no', $wpdb->get_var( $wpdb->prepare( "SELECT autoload FROM {$wpdb->options} WHERE option_name = %s", Options::CONNECTION ) ) );
+		$this->assertSame( self::stored_autoload( false ), $wpdb->get_var( $wpdb->prepare( "SELECT autoload FROM {$wpdb->options} WHERE option_name = %s", Options::CONNECTION ) ) );
 
 		// The password is nowhere in plain text: WordPress keeps only a hash.
 		$like = '%' . $wpdb->esc_like( $connection['password'] ) . '%';

@@ -190,11 +190,11 @@ class HandbookApiTest extends Handoff_Test_Case {
 			array(
 				array(
 					'option_name' => Options::HANDBOOK,
-					'autoload'    => 'no',
+					'autoload'    => self::stored_autoload( false ),
 				),
 				array(
 					'option_name' => Options::HANDBOOK_META,
-					'autoload'    => 'yes',
+					'autoload'    => self::stored_autoload( true ),
 				),
 			),
 			$autoload

@@ -196,12 +196,12 @@ class HealthTest extends Handoff_Test_Case {
 			array(
 				array(
 					'file' => 'akismet/akismet.php',
-					'name' => 'Akismet Anti-Spam',
+					'name' => self::release_fact( 'akismet_name' ),
 				),
 			),
 			$facts['inactive_plugins']
 		);
-		$this->assertSame( array(), $facts['inactive_themes'], 'Twenty Twenty-Three is the only theme.' );
+		$this->assertSame( array(), $facts['inactive_themes'], 'The default theme is the only theme.' );
 
 		$this->assertTrue( $facts['debug']['wp_debug'] );
 		$this->assertFalse( $facts['debug']['display'] );
@@ -503,7 +503,7 @@ class HealthTest extends Handoff_Test_Case {
 		set_site_transient(
 			'update_themes',
 			(object) array(
-				'response'     => array( 'twentytwentythree' => array( 'new_version' => '9.9' ) ),
+				'response'     => array( self::release_fact( 'theme' ) => array( 'new_version' => '9.9' ) ),
 				'last_checked' => time(),
 			)
 		);
@@ -517,7 +517,7 @@ class HealthTest extends Handoff_Test_Case {
 			array(
 				array(
 					'file'        => 'akismet/akismet.php',
-					'name'        => 'Akismet Anti-Spam',
+					'name'        => self::release_fact( 'akismet_name' ),
 					'version'     => $akismet['Version'],
 					'new_version' => '9.0',
 				),
@@ -525,9 +525,9 @@ class HealthTest extends Handoff_Test_Case {
 			$updates['plugins'],
 			'A plugin that is no longer installed is left out.'
 		);
-		$this->assertSame( 'twentytwentythree', $updates['themes'][0]['stylesheet'] );
-		$this->assertSame( 'Twenty Twenty-Three', $updates['themes'][0]['name'] );
-		$this->assertSame( wp_get_theme( 'twentytwentythree' )->get( 'Version' ), $updates['themes'][0]['version'] );
+		$this->assertSame( self::release_fact( 'theme' ), $updates['themes'][0]['stylesheet'] );
+		$this->assertSame( self::release_fact( 'theme_name' ), $updates['themes'][0]['name'] );
+		$this->assertSame( wp_get_theme( self::release_fact( 'theme' ) )->get( 'Version' ), $updates['themes'][0]['version'] );
 		$this->assertSame( '9.9', $updates['themes'][0]['new_version'] );
 	}
 

@@ -274,7 +274,7 @@ class IdempotencyTest extends Handoff_Test_Case {
 
 		// phpcs:ignore WordPress.DB -- a fixed query of the test.
 		$autoload = $wpdb->get_var( $wpdb->prepare( "SELECT autoload FROM {$wpdb->options} WHERE option_name = %s", Options::WRITE_KEYS ) );
-		$this->assertSame( 'no', $autoload );
+		$this->assertSame( self::stored_autoload( false ), $autoload );
 		$this->assertContains( Options::WRITE_KEYS, Options::all(), 'Uninstall removes it.' );
 	}
 }

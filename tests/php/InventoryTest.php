@@ -88,9 +88,9 @@ class InventoryTest extends Handoff_Test_Case {
 		$this->assertTrue( $this->find( $inventory['plugins'], 'file', 'handoff-sandbox-extras/handoff-sandbox-extras.php' )['active'] );
 		$this->assertSame( count( get_plugins() ), count( $inventory['plugins'] ), 'No must-use plugins or drop-ins in the sandbox.' );
 
-		$theme = $this->find( $inventory['themes'], 'stylesheet', 'twentytwentythree' );
+		$theme = $this->find( $inventory['themes'], 'stylesheet', self::release_fact( 'theme' ) );
 		$this->assertTrue( $theme['active'] );
-		$this->assertSame( 'Twenty Twenty-Three', $theme['name'] );
+		$this->assertSame( self::release_fact( 'theme_name' ), $theme['name'] );
 		$this->assertCount( 1, array_filter( array_column( $inventory['themes'], 'active' ) ), 'Exactly one active theme.' );
 	}
 

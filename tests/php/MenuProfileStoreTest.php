@@ -104,8 +104,8 @@ class MenuProfileStoreTest extends Handoff_Test_Case {
 		$this->assertSame( 2, $second['version'] );
 
 		$rows = self::rows();
-		$this->assertSame( 'yes', $rows[ Options::MENU ]['autoload'] );
-		$this->assertSame( 'no', $rows[ Options::MENU_HISTORY ]['autoload'] );
+		$this->assertSame( self::stored_autoload( true ), $rows[ Options::MENU ]['autoload'] );
+		$this->assertSame( self::stored_autoload( false ), $rows[ Options::MENU_HISTORY ]['autoload'] );
 		$entry = json_decode( $rows[ Options::MENU ]['value'], true );
 		$this->assertSame( array( 'version', 'hash', 'profile', 'applied_at', 'applied_by' ), array_keys( $entry ) );
 		$this->assertSame( 'Two', $entry['profile']['name'] );

@@ -7,8 +7,21 @@
 # with tests/php/phpunit.xml.dist, then stops the sandbox and removes the directory whatever
 # happened (failure, Ctrl-C). Exits with phpunit's exit code.
 #
-# HANDOFF_TEST_WORDPRESS=6.8 runs it on WordPress 6.8 (default 6.1), as the pytest legs.
+# HANDOFF_TEST_WORDPRESS=6.8 runs it on WordPress 6.8 (default 6.1), and
+# HANDOFF_TEST_SERVER=apache serves the sandbox with Apache + PHP-FPM (default PHP's server),
+# as the pytest legs. The tests load WordPress into phpunit's own process; the server answers
+# only what they request over HTTP (the site's loopback requests, Site Health's).
 set -euo pipefail
+
+export HANDOFF_TEST_WORDPRESS="${HANDOFF_TEST_WORDPRESS:-6.1}"
+export HANDOFF_TEST_SERVER="${HANDOFF_TEST_SERVER:-php}"
+case "$HANDOFF_TEST_SERVER" in
+	php | apache) ;;
+	*)
+		echo "tests/php/run.sh: HANDOFF_TEST_SERVER=$HANDOFF_TEST_SERVER: use php or apache." >&2
+		exit 2
+		;;
+esac
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
@@ -52,6 +65,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 work_dir="$(mktemp -d "${TMPDIR:-/tmp}/handoff-phpunit.XXXXXX")"
+# mktemp makes it 0700: Apache's workers (www-data when run as root) must pass through it.
+[[ "$HANDOFF_TEST_SERVER" != apache ]] || chmod 0711 "$work_dir"
 
 # Prints "PORT WORDPRESS_DIR"; what start() could not do goes to stderr and fails the run.
 sandbox_info="$("$python" - "$work_dir/sandbox" <<'PY'
@@ -60,9 +75,10 @@ import sys
 
 from handoff.sandbox import Sandbox
 
-sandbox = Sandbox(sys.argv[1], wordpress=os.environ.get("HANDOFF_TEST_WORDPRESS", "6.1"))
+sandbox = Sandbox(sys.argv[1], wordpress=os.environ["HANDOFF_TEST_WORDPRESS"],
+                  server=os.environ["HANDOFF_TEST_SERVER"])
 sandbox.start()
-print(f"sandbox: WordPress {sandbox.wordpress_version}", file=sys.stderr)
+print(f"sandbox: WordPress {sandbox.wordpress_version} on {sandbox.server}", file=sys.stderr)
 for warning in sandbox.warnings:
     print(f"sandbox: {warning}", file=sys.stderr)
 if sandbox.warnings:

@@ -136,7 +136,7 @@ def test_plain_http_is_fine_for_a_local_site(monkeypatch):
 
 
 class _Refusing:
-    def get(self, *a, **k):
+    def request(self, *a, **k):
         import requests
         raise requests.exceptions.ConnectionError(ConnectionRefusedError(111, "refused"))
 

@@ -86,7 +86,7 @@ def make(tmp_path, monkeypatch):
 def test_chapters_generated_parts_and_screen_names(make):
     book = make({"en/chapters/010-pages.md.j2": PAGES, "en/chapters/130-getting-help.md.j2": HELP,
                  "en/plugins/contact-form-7.md.j2": "---\ntitle: Forms\n---\n## Use\nText.\n"})
-    assert [c.id for c in book.chapters] == ["pages", "type-portfolio", "extras", "getting-help",
+    assert [c.id for c in book.chapters] == ["getting-help", "pages", "type-portfolio", "extras",
                                              "appendix"]
     markdown = book.markdown()
     assert "**Pages › Add New**" in markdown and "You have\n3 pages." in markdown

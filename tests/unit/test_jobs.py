@@ -154,7 +154,7 @@ def test_kinds_are_registered():
 @pytest.fixture
 def unreachable(app, monkeypatch):
     """Every stored site refuses the connection, as a site that is down does."""
-    def refuse(name):
+    def refuse(name, site=None):
         app.sites.get(name)
         raise BridgeError("refused", url=f"https://{name}.example")
     monkeypatch.setattr(app.sites, "sync", refuse)

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from handoff.app import Handoff
+from handoff.core.bulk import DEFAULT_CONCURRENCY, DEFAULT_PER_HOST, MAX_CONCURRENCY
 from handoff.core.jobs import QUEUED, JobView, default_title
 from handoff.errors import HandoffError
 
@@ -24,10 +25,10 @@ in_process_option = click.option(
     help="Run the job in this command even when HANDOFF_REDIS_URL is set (e.g. Redis is "
          "down); the same as HANDOFF_JOBS_IN_PROCESS=1.")
 concurrency_option = click.option(
-    "--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-    help="Sites worked on at once (by each worker).")
+    "--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), default=DEFAULT_CONCURRENCY,
+    show_default=True, help="Sites worked on at once (by each worker).")
 per_host_option = click.option(
-    "--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+    "--per-host", type=click.IntRange(1, 16), default=DEFAULT_PER_HOST, show_default=True,
     help="At most this many sites of one server (IP address) at once, across all workers.")
 
 
@@ -42,7 +43,9 @@ def run_job(app: Handoff, kind: str, params: dict, names: list[str], *, verb: st
 def watch_job(jobs, job_id: str, *, verb: str, total: int) -> JobView:
     """A live progress bar from the store until the job ends; return the final view.
 
-    A job run by this command's own threads stops with the command, so Ctrl-C says so.
+    The bar reads counts only (what it shows costs the same for ten sites or ten
+    thousand); the outcomes are read once, at the end. A job run by this command's own
+    threads stops with the command, so Ctrl-C says so.
     """
     columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(),
@@ -50,13 +53,15 @@ def watch_job(jobs, job_id: str, *, verb: str, total: int) -> JobView:
     try:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task(verb, total=total, failed=0, note="")
-            view = jobs.get(job_id)
-            while not view.finished:
-                note = "waiting for a worker (handoff worker)" if view.status == QUEUED else ""
-                progress.update(task, completed=view.done, failed=view.failed, note=note)
+            counts = jobs.counts(job_id)
+            while not counts.finished:
+                note = "waiting for a worker (handoff worker)" if counts.status == QUEUED \
+                    else ""
+                progress.update(task, completed=counts.done, failed=counts.failed, note=note)
                 time.sleep(POLL_SECONDS)
-                view = jobs.get(job_id)
-            progress.update(task, completed=view.done, failed=view.failed, note="")
+                counts = jobs.counts(job_id)
+            progress.update(task, completed=counts.done, failed=counts.failed, note="")
+            view = jobs.get(job_id)
     except KeyboardInterrupt:
         where = ("in the workers" if jobs.runner.name != "inprocess"
                  else "nowhere: it stopped with this command")
@@ -73,7 +78,8 @@ def items_table(view: JobView, result_header: str = "Result") -> Table:
         table.add_column(column, overflow="fold")
     for item in view.items:
         if item["ok"]:
-            table.add_row(item["target"], Text(item["message"], style="green"), "")
+            table.add_row(item["target"], Text(item["message"], style="green"),
+                          str(item["detail"].get("notes", "")))
         else:
             fix = item["detail"].get("fix", "")
             table.add_row(item["target"], Text("failed", style="red"),

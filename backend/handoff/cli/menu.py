@@ -156,11 +156,13 @@ def diff(app: Handoff, site: str, profile: str, as_json: bool) -> None:
     """Show what a push would change, role by role.
 
     Syncs SITE first, then lists for each role the items removed, added, renamed and
-    moved, the screens that will refuse to open, and items the profile does not name.
+    moved, the screens that will refuse to open, and items the profile does not name;
+    then the site's enforcement report: for every denied item and targeted role, which
+    doors (screen, REST, admin-ajax, admin-post, XML-RPC) close, and why any stays open.
 
     PROFILE is a JSON file, '-' for standard input, or preset:NAME.
     """
-    plan = app.menus.plan(site, read_profile(profile), fresh=True)
+    plan = app.menus.plan(site, read_profile(profile), fresh=True, enforcement=True)
     console = _console()
     if as_json:
         render.print_json(console, render_menu.plan_as_dict(plan))
@@ -187,7 +189,8 @@ def push(app: Handoff, sites: tuple[str, ...], profile: str, every: bool, tag: s
 
     PROFILE is a JSON file, '-' for standard input, or preset:NAME.
 
-    Each site checks the profile again and refuses it whole if anything is wrong. With
+    Each site checks the profile again and refuses it whole if anything is wrong, and
+    answers with its enforcement report (printed after a push to one site). With
     several sites, the push is a job (queued for `handoff worker` when HANDOFF_REDIS_URL
     is set): a progress bar, then a table of results; failed sites are listed with the
     command that retries just those. Exits 1 when any site failed.
@@ -209,7 +212,8 @@ def push(app: Handoff, sites: tuple[str, ...], profile: str, every: bool, tag: s
                    [s.name for s in chosen], verb="Pushing", in_process=in_process)
     outcomes = [_push_outcome(item) for item in view.items]
     if outcomes:
-        console.print(render_menu.outcomes_table(outcomes))
+        notes = {item["target"]: str(item["detail"].get("notes", "")) for item in view.items}
+        console.print(render_menu.outcomes_table(outcomes, notes))
     report_job_end(console, view)
     failed = [o.site for o in outcomes if not o.ok]
     if failed:

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from handoff.core.menu_enforcement import DOOR_NAMES, DOORS, Enforcement
 from handoff.core.menu_profile import Problem
 from handoff.core.menus import MenuStatus, PushPlan, PushResult, SiteOutcome
 
@@ -59,7 +60,40 @@ def plan_view(plan: PushPlan) -> Group:
         parts.append(Text("Not named by the profile (unknown_items applies):", style="bold"))
         parts += [Text(f"  ? {item.label} ({item.title}) → {item.policy}") for item in plan.drift]
     parts += [Text(f"⚠ {warning}", style="yellow") for warning in plan.warnings]
+    if plan.enforcement is not None:
+        parts.append(enforcement_view(plan.enforcement))
     return Group(*parts)
+
+
+MARKS = {"closed": ("✔", "green"), "open": ("✘", "red"), "unknown": ("?", "yellow")}
+
+
+def enforcement_view(report: Enforcement) -> Group:
+    """Per denied item and target, each door ✔ closed, ✘ open or ? unknown; then why."""
+    if not report.reported:
+        return Group(Text(f"Enforcement: {report.note}.", style="yellow"))
+    if not report.items:
+        return Group(Text("Enforcement: the profile denies nothing on this site.", style="dim"))
+    table = Table(title="What \"denied\" closes, door by door (✔ closed, ✘ open, ? unknown)",
+                  header_style="bold", title_justify="left")
+    for column in ("Denied item", "For", *(DOOR_NAMES[door] for door in DOORS)):
+        table.add_column(column, overflow="fold")
+    reasons = []
+    for item in report.items:
+        for target in item.targets:
+            table.add_row(item.label, target.target,
+                          *(Text(MARKS[target.doors[door].status][0],
+                                 style=MARKS[target.doors[door].status][1]) for door in DOORS))
+            reasons += [Text(f"  {MARKS[door.status][0]} {item.label}, {target.target}, "
+                             f"{DOOR_NAMES[name]}: {door.reason or 'no reason given'}",
+                             style=MARKS[door.status][1])
+                        for name, door in target.not_closed()]
+    head = Text(f"Enforcement: {report.summary()}.", style="bold")
+    return Group(head, table, *reasons)
+
+
+def enforcement_as_dict(report: Enforcement | None) -> dict | None:
+    return report.as_dict() if report is not None else None
 
 
 def plan_as_dict(plan: PushPlan) -> dict:
@@ -69,18 +103,30 @@ def plan_as_dict(plan: PushPlan) -> dict:
             "denied": [{"parent": p, "slug": s} for p, s in plan.denied],
             "missing": plan.missing,
             "drift": [vars(item) for item in plan.drift],
-            "warnings": plan.warnings}
+            "warnings": plan.warnings,
+            **({"enforcement": plan.enforcement.as_dict()} if plan.enforcement else {})}
 
 
 def push_line(result: PushResult) -> Group:
     head = (f"{result.site}: already has this profile (version {result.version}); nothing sent."
             if result.unchanged else
             f"{result.site}: applied as version {result.version} ({result.hash[:12]}).")
-    return Group(Text(head, style="green"),
-                 *[Text(f"⚠ {warning}", style="yellow") for warning in result.warnings])
+    parts = [Text(head, style="green"),
+             *[Text(f"⚠ {warning}", style="yellow") for warning in result.warnings]]
+    if result.enforcement is not None:
+        parts.append(enforcement_view(result.enforcement))
+    return Group(*parts)
 
 
-def outcomes_table(outcomes: list[SiteOutcome]) -> Table:
+def push_as_dict(result: PushResult) -> dict:
+    """A push's result as plain data (the dashboard's JSON answers)."""
+    return {"site": result.site, "version": result.version, "hash": result.hash,
+            "unchanged": result.unchanged, "warnings": result.warnings,
+            "enforcement": enforcement_as_dict(result.enforcement)}
+
+
+def outcomes_table(outcomes: list[SiteOutcome], notes: dict[str, str] | None = None) -> Table:
+    """Each site's result; `notes` (by site: a job's enforcement summary) join the warnings."""
     table = Table(header_style="bold")
     for column in ("Site", "Result", "Version", "Notes"):
         table.add_column(column, overflow="fold")
@@ -88,7 +134,10 @@ def outcomes_table(outcomes: list[SiteOutcome]) -> Table:
         if outcome.ok:
             result = outcome.result
             state = Text("unchanged" if result.unchanged else "applied", style="green")
-            table.add_row(outcome.site, state, str(result.version), "; ".join(result.warnings))
+            extra = (notes or {}).get(outcome.site) or \
+                (result.enforcement.summary() if result.enforcement else "")
+            table.add_row(outcome.site, state, str(result.version),
+                          "; ".join(result.warnings + ([extra] if extra else [])))
         else:
             error = outcome.error
             table.add_row(outcome.site, Text("failed", style="red"), "",

@@ -2,9 +2,11 @@
 
 Menu pushes, syncs and handover checks of many sites all go through `for_each_site`, so
 every bulk operation shares the same rules: one slow or failing site never stops the
-others (each request has its own timeouts), and no server gets more than `per_host` sites
-worked on at a time however many of its sites are in the batch. "Server" means the IP
-address a site's name resolves to, so several sites on one shared host share the bound.
+others (each request has its timeouts and a deadline, and a site's whole work a time
+limit), and no server gets more than `per_host` sites worked on at a time however many of
+its sites are in the batch. "Server" means the IP address a site's name resolves to, so
+several sites on one shared host share the bound. A site waiting to try a request again
+(a 429's Retry-After, a 5xx) lends its place among the `concurrency` to another site.
 
 The bound holds within this process (`LocalHostLimits`), or across every process and
 machine using one Redis (`handoff.core.workers.RedisHostLimits`): the queued workers.
@@ -25,8 +27,14 @@ from urllib.parse import urlsplit
 from handoff.core.actor import acting_as, current_actor
 from handoff.errors import HandoffError
 from handoff.storage import Site
+from handoff.wordpress.deadline import site_deadline
+from handoff.wordpress.retry import pausing_with
 
 RESOLVED_FOR = 300.0  # seconds a name's address is remembered
+DEFAULT_CONCURRENCY = 64  # sites worked on at once (docs/workers.md: how it was chosen)
+MAX_CONCURRENCY = 256
+DEFAULT_PER_HOST = 2
+SITE_SECONDS = 180.0  # the most one site's work in a bulk operation may take
 
 
 @dataclass
@@ -116,23 +124,34 @@ def forget_addresses() -> None:
 
 
 def for_each_site(sites: dict[str, Site | None], work: Callable[[str, Site | None], Any], *,
-                  concurrency: int = 8, per_host: int = 2,
+                  concurrency: int = DEFAULT_CONCURRENCY, per_host: int = DEFAULT_PER_HOST,
                   on_done: Callable[[Outcome], None] | None = None,
-                  limits: HostLimits | None = None) -> list[Outcome]:
+                  limits: HostLimits | None = None,
+                  site_seconds: float | None = SITE_SECONDS) -> list[Outcome]:
     """Run `work(name, site)` for every site; outcomes come back in the order given.
 
     `sites` maps names to their stored records (None when the caller has none: the work
     then meets the NotFoundError itself). `limits` shares the per-host bound with other
-    operations (default: this call's own). Only HandoffError is caught: anything else is
+    operations (default: this call's own). Each site's work ends within `site_seconds`
+    (its requests fail as timeouts after). Only HandoffError is caught: anything else is
     a bug and propagates.
     """
     limits = limits or LocalHostLimits()
     actor = current_actor()  # pool threads do not inherit the caller's context
+    slots = threading.Semaphore(max(1, concurrency))
+
+    def pause(wait: Callable[[], None]) -> None:  # waiting to try again: lend the place
+        slots.release()
+        try:
+            wait()
+        finally:
+            slots.acquire()
 
     def one(name: str) -> Outcome:
         site = sites[name]
         try:
-            with acting_as(actor), limits.hold(host_key(site, name), per_host):
+            with acting_as(actor), limits.hold(host_key(site, name), per_host), \
+                    slots, site_deadline(site_seconds), pausing_with(pause):
                 outcome = Outcome(name, value=work(name, site))
         except HandoffError as error:
             outcome = Outcome(name, error=error)
@@ -140,6 +159,7 @@ def for_each_site(sites: dict[str, Site | None], work: Callable[[str, Site | Non
             on_done(outcome)
         return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency),
+    # Twice the threads of the places: those waiting to try again do not stall the rest.
+    with ThreadPoolExecutor(max_workers=2 * max(1, concurrency),
                             thread_name_prefix="handoff-bulk") as pool:
         return list(pool.map(one, list(sites)))

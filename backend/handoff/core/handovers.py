@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -79,6 +80,17 @@ class Report:
                 "items": [asdict(item) for item in self.items]}
 
 
+@cache
+def _shipped_checklist() -> Checklist:
+    return load_checklist()
+
+
+def _checklist(extra: Path | None) -> Checklist:
+    """The checklist to run: the shipped one is read once per process (parsing its YAML
+    costs more than checking a site), one with `extra` items every time."""
+    return _shipped_checklist() if extra is None else load_checklist(extra)
+
+
 def blocking(items: list[ItemResult]) -> list[ItemResult]:
     """The blocker items still failing or waiting for their sign-off."""
     return [i for i in items if i.severity == "blocker" and i.status in ("fail", "manual")]
@@ -103,7 +115,7 @@ class Handovers:
 
     def check(self, name: str, checklist_file: Path | None = None) -> Report:
         """Run every automatic check now; the run is recorded even when the site fails."""
-        checklist = load_checklist(checklist_file)
+        checklist = _checklist(checklist_file)
         site, client = self.sites.client(name)
         run = self._start_run(site.id)
         try:

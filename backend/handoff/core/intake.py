@@ -19,6 +19,10 @@ from handoff.storage import Intake
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "intake.schema.json"
 MAX_INTAKE_BYTES = 64 * 1024
+LOGO = "developer.logo"  # a file's path: the schema checks its form, read_logo the file
+MAX_LOGO_BYTES = 1024 * 1024
+# Only raster images that cannot carry scripts, known by their first bytes, not their name.
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,32 @@ def _problems(answers: object) -> list[tuple[str, str]]:
         except ValueError:
             found.append(("handover_date",
                           f"{answers['handover_date']!r} is not a real date"))
+    logo = get_path(answers, LOGO) if isinstance(answers, dict) else None
+    if isinstance(logo, str) and not any(path == LOGO for path, _ in found):
+        try:
+            read_logo(logo)
+        except ValueError as exc:
+            found.append((LOGO, str(exc)))
     return found
+
+
+def read_logo(path: str) -> tuple[str, bytes]:
+    """The media type and bytes of a logo file; ValueError saying why it cannot be used."""
+    file = Path(path).expanduser()
+    try:
+        if not file.is_file():
+            raise ValueError(f"{path!r}: no such file on this computer")
+        with file.open("rb") as stream:
+            data = stream.read(MAX_LOGO_BYTES + 1)
+    except OSError as exc:
+        raise ValueError(f"{path!r} cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValueError(f"{path!r} is larger than 1 MiB: save a smaller image "
+                         "(600 pixels wide is plenty)")
+    for magic, media_type in LOGO_TYPES.items():
+        if data.startswith(magic):
+            return media_type, data
+    raise ValueError(f"{path!r} is not a PNG or JPEG image")
 
 
 def _message(error) -> str:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.core.actor import acting_as, current_actor
 from handoff.core.bulk import HostLimits, LocalHostLimits
+from handoff.core.job_outcomes import OutcomeWriter
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
 from handoff.storage import Job, JobItem, Store
 
@@ -98,6 +99,10 @@ class Progress:
         again (docs/bridge-protocol.md)."""
         digest = hashlib.sha256(f"{self.job_id}\x1f{target}\x1f{operation}".encode())
         return "job-" + digest.hexdigest()[:40]
+
+    def writer(self) -> OutcomeWriter:
+        """Records outcomes from many threads in batches (a `with` block waits for them)."""
+        return OutcomeWriter(self._store, self.job_id)
 
     def record(self, target: str, ok: bool, message: str = "",
                detail: dict | None = None) -> bool:
@@ -189,6 +194,17 @@ class JobView:
         if with_params:
             data["params"] = self.params
         return data
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    status: str
+    done: int
+    failed: int
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
 
 
 class Runner(Protocol):
@@ -348,6 +364,17 @@ class Jobs:
         self._reap(job_id)
         job = self._row(job_id)
         return _view(job, self._items(job_id))
+
+    def counts(self, job_id: str) -> JobCounts:
+        """The job's state and how many sites have an outcome, counted in SQL: what a
+        progress bar needs, at the same cost for ten sites as for ten thousand."""
+        self._reap(job_id)
+        job = self._row(job_id)
+        with self.store.session() as session:
+            done, failed = session.execute(
+                select(func.count(), func.count().filter(JobItem.ok.is_(False)))
+                .where(JobItem.job_id == job_id)).one()
+        return JobCounts(job.status, done, failed)
 
     def list(self, *, limit: int = 20, offset: int = 0, kind: str | None = None
              ) -> tuple[list[JobView], int]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handoff.core.bulk import Outcome, for_each_site
+from handoff.core.bulk import DEFAULT_CONCURRENCY, DEFAULT_PER_HOST, Outcome, for_each_site
+from handoff.core.menu_enforcement import (
+    Enforcement,
+    from_answer,
+    menu_titles,
+    needs_rest,
+    not_reported,
+)
 from handoff.core.menu_preview import (
     Change,
     DriftItem,
@@ -25,6 +32,7 @@ from handoff.core.menu_profile import check, is_restricted, profile_hash
 from handoff.core.sites import Sites
 from handoff.errors import HandoffError
 from handoff.storage import Site
+from handoff.wordpress.errors import BridgeError
 
 
 @dataclass
@@ -45,6 +53,7 @@ class PushPlan:
     denied: list[tuple[str, str]]
     missing: list[str]
     drift: list[DriftItem]
+    enforcement: Enforcement | None = None  # asked of the site only when wanted
 
     @property
     def warnings(self) -> list[str]:
@@ -62,6 +71,7 @@ class PushResult:
     hash: str
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    enforcement: Enforcement | None = None  # None: nothing was written, nothing reported
 
 
 @dataclass
@@ -116,11 +126,12 @@ class Menus:
         return preview(profile, self._inventory(name), role=role, user=user)
 
     def plan(self, name: str, profile: dict, *, fresh: bool = False,
-             applied: dict | None = None) -> PushPlan:
+             applied: dict | None = None, enforcement: bool = False) -> PushPlan:
         """What pushing the profile to the site would change, role by role.
 
         Changes are counted from the menu each role has without any profile, or, given
-        `applied` (the profile the site has now), from the menu that one gives them.
+        `applied` (the profile the site has now), from the menu that one gives them. With
+        `enforcement`, the site is asked which doors the profile would close (report()).
         """
         inventory = self._inventory(name, fresh)
         check(profile, inventory, source=f"the profile (for site {name!r})")
@@ -133,8 +144,29 @@ class Menus:
             before = preview(applied, inventory, role=role)[0] if applied \
                 else menu["by_role"][role]
             roles.append(RolePlan(role, restricted, menu_changes(before, after)))
-        return PushPlan(name, roles, denied(profile, menu["full"], content_menus(inventory)),
+        plan = PushPlan(name, roles, denied(profile, menu["full"], content_menus(inventory)),
                         missing(profile, menu), site_drift(profile, inventory))
+        if enforcement:
+            plan.enforcement = self.report(name, profile, inventory)
+        return plan
+
+    def report(self, name: str, profile: dict, inventory: dict | None = None) -> Enforcement:
+        """What the profile would close on the site, door by door, computed there (nothing
+        is stored). Over XML-RPC, from a plugin without the route, or when the site cannot
+        be read, the report says why there is none instead of failing: it informs a diff,
+        it does not decide it. A profile the site refuses is refused here too.
+        """
+        site, client = self.sites.client(name)
+        if client.transport_name != "rest":
+            return not_reported(needs_rest(name))
+        try:
+            answer = client.menu_profile_report(profile)
+        except BridgeError as error:
+            if error.code == "plugin_missing":  # the route is newer than the site's plugin
+                return not_reported()
+            return not_reported(f"the enforcement report could not be read: {error.cause}")
+        titles = menu_titles(inventory or self.sites.latest_inventory(name))
+        return from_answer(answer or {}, titles)
 
     def status(self, name: str, *, fresh: bool = True) -> MenuStatus:
         """The profile on the site now, with drift against its current menu.
@@ -196,13 +228,15 @@ class Menus:
             answer = client.put_menu_profile(
                 profile, version if expect_version is None else expect_version, **keyed)
             result = PushResult(name, int(answer["version"]), str(answer["hash"]),
-                                warnings=warnings + _messages(answer.get("warnings", [])))
+                                warnings=warnings + _messages(answer.get("warnings", [])),
+                                enforcement=from_answer(answer, menu_titles(inventory)))
             if result.hash != digest:
                 result.warnings.append("the site stored a profile whose hash differs from the "
                                        "one sent; run `handoff menu status` to compare")
             change.done(f"Pushed menu profile {label!r} to {name} as version "
                         f"{result.version}.", version=result.version, stored_hash=result.hash,
-                        warnings=len(result.warnings))
+                        warnings=len(result.warnings),
+                        enforcement=result.enforcement.audit_record())
             self.sites.record_menu(name, result.version, result.hash, label, pushed=True,
                                    change=change, drift_count=len(
                                        site_drift(profile, inventory)))
@@ -217,11 +251,13 @@ class Menus:
             current = int(client.menu_profile().get("version", 0))
             answer = client.rollback_menu_profile(to_version, current)
             version, digest = int(answer["version"]), str(answer["hash"])
+            enforcement = from_answer(answer, menu_titles(self.sites.latest_inventory(name)))
             change.done(f"Rolled the menu profile of {name} back to {target} (now version "
-                        f"{version}).", replaces=current, version=version, hash=digest)
+                        f"{version}).", replaces=current, version=version, hash=digest,
+                        enforcement=enforcement.audit_record())
             self.sites.record_menu(name, version, digest, str(answer.get("name", "")),
                                    pushed=True, change=change)
-            return PushResult(name, version, digest)
+            return PushResult(name, version, digest, enforcement=enforcement)
 
     def remove(self, name: str) -> PushResult:
         """Take the profile off the site: everyone sees the full menu again."""
@@ -236,8 +272,9 @@ class Menus:
             self.sites.record_menu(name, version, "", "", pushed=True, change=change)
             return PushResult(name, version, "")
 
-    def push_many(self, names: list[str], profile: dict, *, concurrency: int = 8,
-                  per_host: int = 2, force: bool = False,
+    def push_many(self, names: list[str], profile: dict, *,
+                  concurrency: int = DEFAULT_CONCURRENCY, per_host: int = DEFAULT_PER_HOST,
+                  force: bool = False,
                   on_done: Callable[[SiteOutcome], None] | None = None) -> list[SiteOutcome]:
         """Push to many sites at once: `concurrency` in all, at most `per_host` per host.
 

@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from handoff.core.audit import Audit, Change
 from handoff.core.inventory import schema_errors
+from handoff.core.menu_conflicts import FIX as MENU_CONFLICT_FIX
+from handoff.core.menu_conflicts import conflicts as menu_conflicts
 from handoff.core.menu_preview import site_drift
 from handoff.errors import HandoffError, InvalidInputError, NotFoundError
 from handoff.storage import InventorySnapshot, Site, SiteTag, Store, Vault
@@ -258,6 +260,8 @@ class Sites:
         site = self.get(name)
         force = transport or (site.transport if site.transport_forced else None)
         diagnosis = diagnose(self.key_for(site), timeouts=self.timeouts, force=force)
+        for sentence in menu_conflicts(self.latest_inventory(name)):  # as of the last sync
+            diagnosis.add("menu_plugins", "warn", sentence, MENU_CONFLICT_FIX)
         with self.store.session() as session:
             site = self._get(session, name)
             self._record_check(site, diagnosis)
@@ -265,22 +269,21 @@ class Sites:
                 site.transport_forced = True
         return diagnosis
 
-    def sync(self, name: str) -> dict:
+    def sync(self, name: str, site: Site | None = None) -> dict:
         """Fetch the site's inventory, validate it, store it, and return it.
 
         The site's menu profile is read too, to keep how many menu items it does not name
-        (its drift) on the site's record for the sites list.
+        (its drift) on the site's record for the sites list. `site`: its stored record,
+        when the caller has it (bulk work), saving the query.
         """
-        site = self.get(name)
-        client = open_client(self.key_for(site), site.transport, self.timeouts,
-                             retries=self.retries)
+        site, client = self.client(name, site)
         status = client.status()
         inventory = client.inventory(status)
         problems = schema_errors(inventory)
         if problems:
             raise BridgeError("bad_response", url=site.url,
                               detail="the inventory does not match the schema: " + problems[0])
-        self._store_snapshot(name, inventory, status, _drift_count(client, inventory))
+        self._store_snapshot(site, inventory, status, _drift_count(client, inventory))
         return inventory
 
     def remove(self, name: str) -> None:
@@ -305,8 +308,12 @@ class Sites:
         return site
 
     def _find_by_url(self, url: str) -> Site | None:
+        # Addresses only (not every site with its tags): adding stays quick in a big store.
         wanted = normalize_url(url)
-        return next((s for s in self.list() if normalize_url(s.url) == wanted), None)
+        with self.store.session() as session:
+            found = next((row.id for row in session.execute(select(Site.id, Site.url))
+                          if normalize_url(row.url) == wanted), None)
+            return None if found is None else session.get(Site, found)
 
     def _choose_name(self, name: str | None, url: str, existing: Site | None,
                      replace: bool) -> str:
@@ -320,14 +327,16 @@ class Sites:
             raise InvalidInputError(f"'{name}' is not a usable site name.", "use lower-case "
                                     "letters, digits, '.', '-' or '_' (at most 100)",
                                     code="site_name")
-        taken = next((s for s in self.list() if s.name == name), None)
+        with self.store.session() as session:
+            taken = session.scalars(select(Site).where(Site.name == name)).first()
         if taken and (existing is None or taken.id != existing.id):
             raise InvalidInputError(f"A site named '{name}' exists already ({taken.url}).",
                                     "choose another --name", code="duplicate_name")
         return name
 
     def _free_name(self, base: str) -> str:
-        names = {s.name for s in self.list()}
+        with self.store.session() as session:
+            names = set(session.scalars(select(Site.name)))
         candidate, number = base, 2
         while candidate in names:
             candidate, number = f"{base}-{number}", number + 1
@@ -341,19 +350,34 @@ class Sites:
             site.transport = diagnosis.transport
             _apply_status(site, diagnosis.status)
 
-    def _store_snapshot(self, name: str, inventory: dict, status: dict,
+    def _store_snapshot(self, record: Site, inventory: dict, status: dict,
                         drift_count: int | None) -> None:
+        """Keep the inventory; one the same as the newest kept is not stored again (its
+        time is brought forward): a fleet re-synced daily does not fill the disk."""
         data = json.dumps(inventory, sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(data.encode()).hexdigest()
         with self.store.session() as session:
-            site = self._get(session, name)
+            site = session.get(Site, record.id)
+            if site is None:  # removed while its inventory was on the way
+                raise NotFoundError(f"No site named '{record.name}'.",
+                                    "it was removed meanwhile", code="unknown_site")
             now = self.clock()
-            session.add(InventorySnapshot(site_id=site.id, taken_at=now, data=data,
-                                          sha256=hashlib.sha256(data.encode()).hexdigest()))
+            newest = session.execute(
+                select(InventorySnapshot.id, InventorySnapshot.sha256)
+                .where(InventorySnapshot.site_id == site.id)
+                .order_by(InventorySnapshot.taken_at.desc()).limit(1)).first()
+            if newest is not None and newest.sha256 == digest:
+                session.execute(update(InventorySnapshot)
+                                .where(InventorySnapshot.id == newest.id).values(taken_at=now))
+            else:
+                session.add(InventorySnapshot(site_id=site.id, taken_at=now, data=data,
+                                              sha256=digest))
             site.last_sync_at = now
             site.menu_drift = drift_count
             _apply_status(site, status)
-            session.flush()
-            _prune_snapshots(session, site.id)
+            if newest is None or newest.sha256 != digest:
+                session.flush()
+                _prune_snapshots(session, site.id)
 
 
 def _apply_key(site: Site, key: ConnectionKey, vault: Vault) -> None:

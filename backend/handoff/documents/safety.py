@@ -31,8 +31,12 @@ TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", 
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "nav": {"aria-label"},
               "ol": {"start"}, "th": {"align"}, "td": {"align"},
               **{tag: {"id"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "section")}}
-CLASSES = {"header": {"cover"}, "nav": {"toc"}, "p": {"meta", "site"}, "span": {"blank"}}
+CLASSES = {"header": {"cover"}, "nav": {"toc"}, "p": {"brand", "meta", "site"},
+           "span": {"blank"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# The cover's logo: read by the builder from a checked PNG or JPEG and written inline, so the
+# PDF fetches nothing; no other image, and no other kind of image, is ever let through.
+LOGO_SRC = re.compile(r"^data:image/(?:png|jpeg);base64,[A-Za-z0-9+/]+=*$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 _ID = re.compile(r"[^A-Za-z0-9_\-]+")
 
@@ -81,11 +85,22 @@ def _allowed(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "id":
         return anchor_id(value)
+    if attribute == "src":
+        return value if LOGO_SRC.match(value) else None
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """The HTML with only what our templates produce: no script, style, handler or foreign URL."""
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, allowed_classes=CLASSES,
-                     url_schemes=URL_SCHEMES, attribute_filter=_allowed, strip_comments=True,
+def sanitize_html(html: str, logo: bool = False) -> str:
+    """The HTML with only what our templates produce: no script, style, handler or foreign URL.
+
+    `logo` lets one kind of image through, an inline PNG or JPEG: only for the handbook's
+    cover, which is cleaned apart from the chapters so that no template can show an image.
+    """
+    tags, attributes, classes = TAGS, ATTRIBUTES, CLASSES
+    if logo:
+        tags, attributes = TAGS | {"img"}, {**ATTRIBUTES, "img": {"src", "alt"}}
+        classes = {**CLASSES, "img": {"logo"}}
+    return nh3.clean(html, tags=tags, attributes=attributes, allowed_classes=classes,
+                     url_schemes=URL_SCHEMES | {"data"} if logo else URL_SCHEMES,
+                     attribute_filter=_allowed, strip_comments=True,
                      link_rel="noopener noreferrer")

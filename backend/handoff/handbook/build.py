@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import traceback
@@ -16,6 +17,8 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from handoff.core.intake import read_logo
+from handoff.core.menu_conflicts import warnings as menu_conflict_warnings
 from handoff.documents.safety import anchor_id, as_line, as_text, sanitize_html
 from handoff.errors import InvalidInputError
 from handoff.handbook.context import (
@@ -28,6 +31,9 @@ from handoff.handbook.templates import TemplateError, TemplateFile, TemplateSet
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 OWN_PLUGINS = {"handoff-companion", "handoff-sandbox-extras"}
+# The chapter a client in trouble looks for: first, right after the contents, whatever the
+# number its file name carries (the other chapters keep their file-name order).
+FIRST_CHAPTER = "getting-help"
 STYLE = (Path(__file__).resolve().parent / "style.css").read_text(encoding="utf-8")
 
 
@@ -52,6 +58,8 @@ class Handbook:
     blanks: list[str] = field(default_factory=list)
     blank_fields: dict[str, str] = field(default_factory=dict)  # blank -> intake path
     labels: list = field(default_factory=list)  # LabelUse: every ui() the chapters made
+    agency: str = ""  # the developer's name, at the top of the cover
+    logo: str = ""  # the developer's logo as a data: URL, or ""
 
     def markdown(self) -> str:
         # The title, cover and chapter titles carry the site's name and labels: text.
@@ -82,18 +90,27 @@ class Handbook:
         """One self-contained HTML file: CSS inlined, cover, contents, print stylesheet."""
         toc = "\n".join(f'<li><a href="#{anchor_id(c.id)}">{escape(c.title)}</a></li>'
                         for c in self.chapters)
-        cover = "\n".join(f'<p class="meta">{escape(line)}</p>' for line in self.cover_lines)
         lang = {"zh": "zh-CN"}.get(self.language, self.language)  # Simplified glyph shapes
         contents = escape(self.strings.get("contents", "Contents"))
-        # The head (our stylesheet) is ours; the body carries site text: sanitized.
-        body = sanitize_html(
-            f'<header class="cover"><h1>{escape(self.title)}</h1>\n{cover}</header>\n'
+        # The head (our stylesheet) is ours; the body carries site text: sanitized. The cover
+        # alone may hold an image (the logo), so it is cleaned apart from the chapters.
+        body = self.cover_html() + "\n" + sanitize_html(
             f'<nav class="toc" aria-label="{contents}"><h2 id="contents">{contents}</h2>'
             f"<ol>\n{toc}\n</ol></nav>\n<main>\n{self.body_html()}\n</main>")
         return (f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">'
                 f'\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>{escape(self.title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
                 f"<body>\n{body}\n</body>\n</html>\n")
+
+    def cover_html(self) -> str:
+        """The cover: the agency (logo and name), the title, for whom, the site, the date."""
+        logo = f'<img class="logo" src="{self.logo}" alt="{escape(self.agency)}">' \
+            if self.logo else ""
+        agency = f"<strong>{escape(self.agency)}</strong>" if self.agency else ""
+        brand = f'<p class="brand">{logo}{agency}</p>\n' if logo or agency else ""
+        lines = "\n".join(f'<p class="meta">{escape(line)}</p>' for line in self.cover_lines)
+        return sanitize_html(f'<header class="cover">{brand}<h1>{escape(self.title)}</h1>\n'
+                             f"{lines}</header>", logo=True)
 
     def pdf(self) -> bytes:
         from handoff.documents.pdf import render_pdf  # imported late: it loads Pango
@@ -142,6 +159,7 @@ def build_handbook(given: BuildInput) -> Handbook:
         _extras_chapter(environment, templates, menu, names, book, strings)
     book.chapters[insert_at:insert_at] = generated
     book.chapters.append(_appendix(given.inventory, strings))
+    book.chapters.sort(key=lambda chapter: chapter.id != FIRST_CHAPTER)  # stable: rest stay
     book.warnings += [f"no {given.language} text for the {folder} snippet: English used"
                       for folder in templates.fallbacks]
     if gaps.missing and not given.allow_blanks:
@@ -151,11 +169,14 @@ def build_handbook(given: BuildInput) -> Handbook:
             "visible blanks", code="intake_incomplete")
     book.labels = list(names["ui"].uses)
     book.warnings += names["ui"].caveats
+    book.warnings += menu_conflict_warnings(given.inventory)  # other plugins hiding items
     book.blanks = list(gaps.missing)
     book.blank_fields = dict(gaps.fields)
     site_name = given.inventory.get("site", {}).get("name", "")
     book.title = _fmt(strings.get("handbook_title", "{site} — Site Handbook"), site=site_name)
     book.cover_lines = _cover(strings, given, site_name)
+    book.agency = str((given.intake.get("developer") or {}).get("name") or "")
+    book.logo = _logo(given.intake)
     return book
 
 
@@ -331,6 +352,20 @@ def _cover(strings: dict, given: BuildInput, site_name: str) -> list[str]:
     when = (given.now or datetime.now(UTC)).date().isoformat()
     lines.append(_fmt(strings.get("generated", "{date}"), date=when))
     return [line for line in lines if line]
+
+
+def _logo(intake: dict) -> str:
+    """The intake's logo as a data: URL, read now: the PDF and the HTML fetch nothing."""
+    path = (intake.get("developer") or {}).get("logo")
+    if not path:
+        return ""
+    try:
+        media_type, data = read_logo(str(path))
+    except ValueError as exc:
+        raise InvalidInputError(f"The logo cannot be used: {exc}.",
+                                "answer the intake's logo with the full path of a PNG or JPEG "
+                                "file of at most 1 MiB, or leave it blank", code="logo") from None
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _fmt(pattern: object, **values: object) -> str:

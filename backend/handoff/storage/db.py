@@ -7,8 +7,9 @@ team, so opening it never changes its schema: a database behind this code asks f
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,12 +39,60 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+# Each SQLite connection: foreign keys (SQLite ignores them unless asked); WAL, so that
+# readers never wait for the writer nor the writer for readers, with synchronous=NORMAL
+# (a commit is not fsynced on its own, the WAL is at checkpoints: still never corrupt);
+# and a writer that finds the lock taken waits for it (busy_timeout) instead of failing.
+SQLITE_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL",
+                  "PRAGMA synchronous=NORMAL", f"PRAGMA busy_timeout={60_000}")
+# Bulk jobs work on many sites at once, each thread with short transactions: enough
+# connections that they seldom wait for one, and a wait long enough never to fail a site.
+POOL = {"pool_size": 10, "max_overflow": 60, "pool_timeout": 300}
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # SQLite ignores FKs unless asked, per connection
+    def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
         cursor.close()
+
+    _one_writer_at_a_time(engine)
+
+
+def _one_writer_at_a_time(engine: Engine) -> None:
+    """Writers of this process take turns on a lock of ours, from their first write to
+    their commit or rollback: the span SQLite's own write lock is held.
+
+    SQLite lets one transaction write at a time, and a writer finding the lock taken
+    polls for it with growing sleeps (up to 100 ms): with dozens of threads writing,
+    most of the time went to sleeping while the lock was free, and past the busy timeout
+    the write failed. Queued here, each writer starts the moment the previous one ends;
+    the busy timeout remains for other processes (queued workers on this machine).
+    """
+    lock = threading.RLock()  # a thread's nested session must not wait for itself
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, *_args):
+        info = connection.info
+        if not info.get("writing") and statement.lstrip()[:6].upper() in _WRITES:
+            lock.acquire()
+            info["writing"] = True
+
+    def _done(info) -> None:
+        if info.pop("writing", False):
+            with suppress(RuntimeError):  # given back by another thread (garbage collected)
+                lock.release()
+
+    event.listen(engine, "commit", lambda connection: _done(connection.info))
+    event.listen(engine, "rollback", lambda connection: _done(connection.info))
+    # A connection given back without either (an error while committing) lets go too.
+    event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _done(record.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _done(record.info))
 
 
 @dataclass(frozen=True)
@@ -76,10 +125,12 @@ class Store:
         self.engine_name = engines.engine_name(self.url)
         # pre_ping: a pooled connection the server dropped (restart, idle timeout,
         # administrator) is replaced before use instead of failing the next operation.
+        in_memory = self._sqlite_file() is None and self.engine_name == "sqlite"
         self.engine = create_engine(self.url, pool_pre_ping=self.engine_name != "sqlite",
-                                    connect_args=engines.connect_args(self.url))
+                                    connect_args=engines.connect_args(self.url),
+                                    **({} if in_memory else POOL))
         if self.engine_name == "sqlite":
-            _enable_sqlite_foreign_keys(self.engine)
+            _configure_sqlite(self.engine)
             event.listen(self.engine, "do_connect", self._create_private_sqlite_file)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", refuse_unstorable_text)

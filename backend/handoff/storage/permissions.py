@@ -94,7 +94,13 @@ def sqlite_file(url_text: str) -> Path | None:
 def exposed(settings: Settings) -> list[Exposure]:
     """Every existing path of `private_paths` that its group or others may read or enter."""
     found = []
+    database = sqlite_file(settings.database_url)
     for path in dict.fromkeys(private_paths(settings)):
+        if database is not None and path.name.startswith(database.name + "-") and \
+                any(item.path == database for item in found):
+            # SQLite makes its journals with the database's mode: the database's own
+            # warning says it (the write-ahead log of WAL mode comes and goes with use).
+            continue
         try:
             status = path.stat()
         except OSError:

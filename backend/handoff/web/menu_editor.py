@@ -266,6 +266,27 @@ _MENU_TREE = {"type": "array", "items": {"type": "object", "properties": {
     "custom": {"type": "boolean"}, "children": {"type": "array", "items": {"type": "object"}}}}}
 
 
+_DOOR = {"type": "object", "required": ["status", "reason"], "properties": {
+    "status": {"enum": ["closed", "open", "unknown"]}, "reason": {"type": "string"}}}
+_ENFORCEMENT = {
+    "type": "object", "required": ["reported", "note", "summary", "items"],
+    "description": "What \"denied\" closes on the site, per denied item, targeted role or "
+                   "login, and door (docs/bridge-protocol.md); reported false: the site "
+                   "sent none (note says why: an older plugin, XML-RPC).",
+    "properties": {
+        "reported": {"type": "boolean"}, "note": {"type": "string"},
+        "summary": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "slug": {"type": "string"}, "parent": {"type": "string"},
+            "title": {"type": "string"},
+            "targets": {"type": "array", "items": {"type": "object", "properties": {
+                "target": {"type": "string"}, "opens_without_profile": {"type": "boolean"},
+                "withheld": {"type": "array", "items": {"type": "string"}},
+                "doors": {"type": "object", "properties": {
+                    door: _DOOR for door in ("screen", "rest", "admin_ajax", "admin_post",
+                                             "xmlrpc")}}}}}}}}}}
+
+
 def _op(operation_id: str, summary: str, ok: dict, *, body: str | None = None,
         extra: dict | None = None) -> dict:
     operation = {"operationId": operation_id, "summary": summary, "parameters": [SITE_NAME],
@@ -326,7 +347,12 @@ OPENAPI_SCHEMAS = {
                        "properties": {
                            "site": {"type": "string"}, "version": {"type": "integer"},
                            "hash": {"type": "string"}, "unchanged": {"type": "boolean"},
-                           "warnings": {"type": "array", "items": {"type": "string"}}}},
+                           "warnings": {"type": "array", "items": {"type": "string"}},
+                           "enforcement": {"anyOf": [ref("MenuEnforcement"), {"type": "null"}],
+                                           "description": "The site's enforcement report "
+                                           "of what it stored; null when nothing was written "
+                                           "(the site had the profile, or it was removed)."}}},
+    "MenuEnforcement": _ENFORCEMENT,
     "VersionConflict": {"type": "object", "properties": {
         "error": {"type": "string"}, "message": {"type": "string"},
         "fix": {"type": "string"}, "current_version": {"type": "integer"}}},
@@ -347,6 +373,7 @@ OPENAPI_SCHEMAS = {
         "missing": {"type": "array", "items": {"type": "string"}},
         "drift": {"type": "array", "items": {"type": "object"}},
         "warnings": {"type": "array", "items": {"type": "string"}},
+        "enforcement": ref("MenuEnforcement"),
         "hash": {"type": "string"}, "same_as_site": {"type": "boolean"},
         "site_profile": {"type": "object", "properties": {
             "version": {"type": "integer"}, "hash": {"type": "string"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import request
 
-from handoff.cli.render_menu import library_row, plan_as_dict, status_as_dict
+from handoff.cli.render_menu import library_row, plan_as_dict, push_as_dict, status_as_dict
 from handoff.core.menu_preview import content_menus, denied
 from handoff.core.menu_profile import (
     MAX_PROFILE_BYTES,
@@ -181,13 +181,14 @@ def _titled(pairs: list[tuple[str, str]], full: list[dict]) -> list[dict]:
 
 
 def diff(name: str, body: dict | None) -> dict:
-    """What pushing the profile changes, role by role, from the profile the site has now."""
+    """What pushing the profile changes, role by role, from the profile the site has now,
+    with the site's enforcement report (which doors each denied item would close)."""
     body = body_of(body, '{"profile": {…}}')
     profile = profile_in(body)
     site_inventory(name)
     menus = handoff_app().menus
     status = menus.status(name, fresh=False)
-    plan = menus.plan(name, profile, applied=status.profile or None)
+    plan = menus.plan(name, profile, applied=status.profile or None, enforcement=True)
     digest = profile_hash(profile)
     return {**plan_as_dict(plan), "hash": digest,
             "site_profile": {"version": status.version, "hash": status.hash,
@@ -204,8 +205,7 @@ def push(name: str, body: dict | None) -> dict:
     check(profile, source=f"the profile (for site {name!r})")
     result = handoff_app().menus.push(name, profile, expect_version=expect_version,
                                       force=force)
-    return {"site": name, "version": result.version, "hash": result.hash,
-            "unchanged": result.unchanged, "warnings": result.warnings}
+    return push_as_dict(result)
 
 
 def rollback(name: str, body: dict | None) -> dict:
@@ -213,8 +213,7 @@ def rollback(name: str, body: dict | None) -> dict:
     body = body_of(body, '{"to_version": 3}')
     to_version = whole_number(body, "to_version") or 0
     handoff_app().sites.get(name)
-    result = handoff_app().menus.rollback(name, to_version)
-    return {"site": name, "version": result.version, "hash": result.hash}
+    return push_as_dict(handoff_app().menus.rollback(name, to_version))
 
 
 def remove(name: str) -> dict:

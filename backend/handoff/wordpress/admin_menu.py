@@ -11,7 +11,8 @@ from __future__ import annotations
 import requests
 
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.http import Timeouts, classify_request_error, make_session
+from handoff.wordpress.http import Timeouts, classify_request_error, fetch, make_session
+from handoff.wordpress.reading import INVENTORY_LIMIT
 from handoff.wordpress.responses import json_body, rest_error
 
 ACTION = "handoff_admin_menu"
@@ -24,9 +25,9 @@ def fetch_admin_menu(ajax_url: str, user: str, password: str, *, verify: bool = 
     timeouts = timeouts or Timeouts()
     session = session or make_session(verify)
     try:
-        response = session.post(ajax_url, params={"action": ACTION},
-                                data={"user": user, "password": password},
-                                timeout=timeouts.as_requests(), allow_redirects=False)
+        response = fetch(session, "POST", ajax_url, params={"action": ACTION},
+                         data={"user": user, "password": password}, verify=verify,
+                         timeouts=timeouts, limit=INVENTORY_LIMIT)
     except requests.RequestException as exc:
         raise classify_request_error(exc, ajax_url, timeouts) from None
     if response.status_code != 200:

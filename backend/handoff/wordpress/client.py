@@ -115,6 +115,14 @@ class WordPressClient:
         """
         return self.transport.put_menu_profile(profile, replaces_version, idempotency_key)
 
+    def menu_profile_report(self, profile: dict) -> dict | None:
+        """The site's enforcement report of a profile it does not store; None over XML-RPC.
+
+        The preview route exists over REST only; a push answers with the report over both.
+        """
+        report = getattr(self.transport, "menu_profile_report", None)
+        return report(profile) if report is not None else None
+
     def rollback_menu_profile(self, to_version: int, replaces_version: int,
                               idempotency_key: str | None = None) -> dict:
         """Store an earlier version again (0: the previous one)."""
@@ -152,9 +160,11 @@ class WordPressClient:
         if urlsplit(ajax_url).netloc != urlsplit(key.xmlrpc).netloc:
             raise BridgeError("url_mismatch", url=ajax_url, detail=key.xmlrpc)
         require_secure_url(ajax_url, key.env)
+        # The REST transport's session, when there is one: its open connection is reused.
         return fetch_admin_menu(ajax_url, key.user, key.password,
                                 verify=not allows_insecure(key.url, key.env),
-                                timeouts=self.timeouts)
+                                timeouts=self.timeouts,
+                                session=getattr(self.transport, "session", None))
 
 
 def make_transport(key: ConnectionKey, name: str, timeouts: Timeouts | None = None,

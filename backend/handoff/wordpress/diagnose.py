@@ -111,11 +111,12 @@ def _reach_site(key: ConnectionKey, diagnosis: Diagnosis, timeouts: Timeouts) ->
     diagnosis.add("dns", "ok", f"{parts.hostname} resolves.")
     session = make_session(verify=not allows_insecure(key.url, key.env))
     try:
-        response = get_within_site(session, key.url, timeout=timeouts.as_requests())
+        response = get_within_site(session, key.url, timeouts=timeouts)
     except requests.RequestException as exc:
         return _stop(diagnosis, "connect", classify_request_error(exc, key.url, timeouts))
-    except BridgeError as error:  # the server answers, but sends us off the site
-        diagnosis.add("redirect", "warn", error.cause, error.fix)
+    except BridgeError as error:  # it sends us off the site, or an answer past the limits
+        diagnosis.add("redirect" if error.code == "redirected" else "connect", "warn",
+                      error.cause, error.fix)
     else:
         scheme = "HTTPS, certificate valid" if parts.scheme == "https" else \
             "plain HTTP (local site)"
@@ -129,7 +130,7 @@ def _check_rest_index(key: ConnectionKey, session: requests.Session, diagnosis: 
                       timeouts: Timeouts) -> None:
     """Look at the public REST index: is this WordPress, and is the plugin's namespace there?"""
     try:
-        response = get_within_site(session, key.rest, timeout=timeouts.as_requests())
+        response = get_within_site(session, key.rest, timeouts=timeouts)
     except requests.RequestException as exc:
         diagnosis.add("rest-index", "warn", classify_request_error(exc, key.rest, timeouts).cause)
         return

@@ -7,6 +7,7 @@ import re
 import requests
 
 from handoff.wordpress.errors import BridgeError
+from handoff.wordpress.reading import parse_json
 
 # Markers of challenge/firewall pages seen in front of WordPress sites.
 _WAF_MARKERS = (
@@ -26,7 +27,11 @@ def waf_name(response: requests.Response) -> str | None:
     """Return the name of the firewall whose page this is, or None."""
     if "json" in response.headers.get("Content-Type", ""):
         return None
-    text = response.text[:20000]
+    # The first 20 kB, decoded alone: guessing the encoding of a whole answer is slow.
+    try:
+        text = response.content[:20000].decode(response.encoding or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        text = response.content[:20000].decode("utf-8", "replace")
     server = response.headers.get("Server", "")
     for name, pattern in _WAF_MARKERS:
         if pattern.search(text) or pattern.search(server):
@@ -35,11 +40,14 @@ def waf_name(response: requests.Response) -> str | None:
 
 
 def json_body(response: requests.Response) -> object | None:
-    """Return the decoded JSON body, or None when the answer is not JSON."""
+    """Return the decoded JSON body, or None when the answer is not JSON.
+
+    JSON nested too deeply to read is a BridgeError `bad_response` (never a RecursionError).
+    """
     if "json" not in response.headers.get("Content-Type", ""):
         return None
     try:
-        return response.json()
+        return parse_json(response.content, response.url or "")
     except ValueError:
         return None
 

@@ -10,10 +10,12 @@ from handoff.wordpress.errors import BridgeError
 from handoff.wordpress.http import (
     Timeouts,
     classify_request_error,
+    fetch,
     get_within_site,
     make_session,
 )
 from handoff.wordpress.profile_api import profile_refusal
+from handoff.wordpress.reading import ANSWER_LIMIT, INVENTORY_LIMIT
 from handoff.wordpress.responses import json_body, rest_error
 from handoff.wordpress.retry import (
     NETWORK_FAILURES,
@@ -25,6 +27,7 @@ from handoff.wordpress.retry import (
 )
 
 NAMESPACE = "handoff/v1"
+LIMITS = {"inventory": INVENTORY_LIMIT}  # the most read of a route's answer (else ANSWER_LIMIT)
 
 
 def route_url(rest_root: str, route: str) -> str:
@@ -75,10 +78,14 @@ class RestTransport:
 
     def put_menu_profile(self, profile: dict, replaces_version: int,
                          idempotency_key: str | None = None) -> dict:
-        """Store a menu profile; return {version, hash, warnings}."""
+        """Store a menu profile; return {version, hash, warnings, enforcement}."""
         return self.send("PUT", "menu-profile",
                          {"profile": profile, "replaces_version": replaces_version},
                          idempotency_key=idempotency_key or new_write_key())
+
+    def menu_profile_report(self, profile: dict) -> dict:
+        """What the profile would close, door by door ({warnings, enforcement}); stores nothing."""
+        return self.send("POST", "menu-profile/report", {"profile": profile})
 
     def rollback_menu_profile(self, to_version: int, replaces_version: int,
                               idempotency_key: str | None = None) -> dict:
@@ -149,7 +156,8 @@ class RestTransport:
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         tries = self.retries.attempts if method == "GET" or idempotency_key else 1
-        response = self._request(method, url, body, headers, tries)
+        response = self._request(method, url, body, headers, tries,
+                                 LIMITS.get(route, ANSWER_LIMIT))
         if response.status_code != 200:
             raise self._refusal(response, url)
         answer = json_body(response)
@@ -159,19 +167,18 @@ class RestTransport:
         return answer
 
     def _request(self, method: str, url: str, body: dict | None, headers: dict,
-                 tries: int) -> requests.Response:
+                 tries: int, limit: int) -> requests.Response:
         """The site's answer, after up to `tries` tries (see handoff.wordpress.retry)."""
         attempt = 1
         while True:
             options = {"json": body, "auth": self.auth, "verify": self.verify,
-                       "headers": headers, "timeout": self.timeouts.as_requests()}
+                       "headers": headers, "timeouts": self.timeouts, "limit": limit}
             try:
                 if method == "GET":  # redirects within the site only: a BridgeError otherwise
                     response = get_within_site(self.session, url, **options)
                 else:  # writes are never redirected
-                    response = self.session.request("POST" if method in ("PUT", "DELETE")
-                                                    else method, url, allow_redirects=False,
-                                                    **options)
+                    response = fetch(self.session, "POST" if method in ("PUT", "DELETE")
+                                     else method, url, **options)
             except requests.RequestException as exc:
                 error = classify_request_error(exc, url, self.timeouts)
                 if attempt >= tries or error.code not in NETWORK_FAILURES:

@@ -3,9 +3,9 @@
 Built on python-wordpress-xmlrpc. That library (2.3) breaks on Python >= 3.10 when a
 method has a `results_class` and returns a list (`collections.Iterable`); our method
 classes have none, so raw structs come back untouched. It has no timeout of its own: the
-transports below add one. Reads, and writes that carry an idempotency key (their last,
-optional argument), are tried again after network failures, 429 and 5xx
-(handoff.wordpress.retry).
+transports below add timeouts and a deadline per request, and read answers capped. Reads,
+and writes that carry an idempotency key (their last, optional argument), are tried again
+after network failures, 429 and 5xx (handoff.wordpress.retry).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 import socket
 import ssl
+import time
 import xmlrpc.client
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
@@ -26,9 +27,11 @@ from wordpress_xmlrpc.exceptions import (
     XmlrpcDisabledError,
 )
 
+from handoff.wordpress.deadline import request_deadline, watch_socket, watching
 from handoff.wordpress.errors import BridgeError
-from handoff.wordpress.http import USER_AGENT, Timeouts, classify_request_error
+from handoff.wordpress.http import USER_AGENT, Timeouts, classify_request_error, deadline_error
 from handoff.wordpress.profile_api import fault_refusal
+from handoff.wordpress.reading import ANSWER_LIMIT, INVENTORY_LIMIT, read_capped
 from handoff.wordpress.retry import (
     NETWORK_FAILURES,
     NO_RETRIES,
@@ -102,41 +105,71 @@ class HandoffDisconnect(_HandoffMethod):
     method_name = "handoff.disconnect"
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
+class _Bounded:
+    """What both transports add to the standard library's: every request ends by its
+    deadline (the watchdog cuts its socket), and the answer is read streamed, capped."""
+
     user_agent = USER_AGENT
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
+    def _bound(self, url: str, timeouts: Timeouts) -> None:
+        self._url, self._timeouts = url, timeouts
+        self._wait = max(timeouts.connect, timeouts.read)
+        self.limit = ANSWER_LIMIT  # set per method by XmlRpcTransport
 
     def make_connection(self, host):
         connection = super().make_connection(host)
-        connection.timeout = self._timeout
+        connection.timeout = self._wait
         return connection
 
+    def single_request(self, host, handler, request_body, verbose=False):
+        deadline = request_deadline(self._timeouts.total)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise deadline_error(self._url, self._timeouts)
+        self._wait = min(max(self._timeouts.connect, self._timeouts.read), left)
+        with watching(deadline):
+            try:
+                connection = self.send_request(host, handler, request_body, verbose)
+                watch_socket(connection.sock)
+                response = connection.getresponse()
+                length = response.getheader("Content-Length", "")
+                body = read_capped(response.read, response.getheader("Content-Encoding", ""),
+                                   self.limit, url=self._url, deadline=deadline,
+                                   declared=int(length) if length.isdigit() else None)
+            except Exception:
+                self.close()  # a connection in an unknown state is not used again
+                if time.monotonic() >= deadline:
+                    raise deadline_error(self._url, self._timeouts) from None
+                raise
+        if response.status != 200:
+            raise xmlrpc.client.ProtocolError(host + handler, response.status,
+                                              response.reason, dict(response.getheaders()))
+        parser, unmarshaller = self.getparser()
+        parser.feed(body)
+        parser.close()
+        return unmarshaller.close()
 
-class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
-    user_agent = USER_AGENT
 
-    def __init__(self, timeout: float, verify: bool) -> None:
+class _TimeoutTransport(_Bounded, xmlrpc.client.Transport):
+    def __init__(self, url: str, timeouts: Timeouts) -> None:
+        super().__init__()
+        self._bound(url, timeouts)
+
+
+class _TimeoutSafeTransport(_Bounded, xmlrpc.client.SafeTransport):
+    def __init__(self, url: str, timeouts: Timeouts, verify: bool) -> None:
         context = ssl.create_default_context()
         if not verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         super().__init__(context=context)
-        self._timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
+        self._bound(url, timeouts)
 
 
 def _transport_for(url: str, timeouts: Timeouts, verify: bool) -> xmlrpc.client.Transport:
-    timeout = max(timeouts.connect, timeouts.read)
     if urlsplit(url).scheme == "https":
-        return _TimeoutSafeTransport(timeout, verify)
-    return _TimeoutTransport(timeout)
+        return _TimeoutSafeTransport(url, timeouts, verify)
+    return _TimeoutTransport(url, timeouts)
 
 
 class XmlRpcTransport:
@@ -151,6 +184,7 @@ class XmlRpcTransport:
         self.retries = retries or NO_RETRIES
         self._user, self._password, self._verify = user, password, verify
         self._client: Client | None = None
+        self._http: _Bounded | None = None
 
     def status(self) -> dict:
         """Return the plugin's handoff.status answer."""
@@ -222,7 +256,10 @@ class XmlRpcTransport:
 
     def _call_once(self, method: _HandoffMethod) -> dict:
         try:
-            result = self._connected().call(method)
+            client = self._connected()
+            self._http.limit = INVENTORY_LIMIT if isinstance(method, HandoffInventory) \
+                else ANSWER_LIMIT
+            result = client.call(method)
         except BridgeError:
             raise
         except xmlrpc.client.Fault as fault:
@@ -242,9 +279,9 @@ class XmlRpcTransport:
 
     def _connected(self) -> Client:
         if self._client is None:
-            transport = _transport_for(self.url, self.timeouts, self._verify)
+            self._http = _transport_for(self.url, self.timeouts, self._verify)
             # The constructor asks for mt.supportedMethods, which also proves XML-RPC is there.
-            self._client = Client(self.url, self._user, self._password, transport=transport)
+            self._client = Client(self.url, self._user, self._password, transport=self._http)
         return self._client
 
     def _classify(self, exc: Exception) -> BridgeError:

@@ -225,6 +225,61 @@ abstract class Handoff_Test_Case extends TestCase {
 	}
 
 	/**
+	 * What the sandbox's WordPress releases show differently, by branch (the suite runs on
+	 * each: HANDOFF_TEST_WORDPRESS). Each value is what that release really ships.
+	 */
+	private const RELEASE_FACTS = array(
+		'6.1' => array(
+			'theme'            => 'twentytwentythree',
+			'theme_name'       => 'Twenty Twenty-Three',
+			'akismet_name'     => 'Akismet Anti-Spam',
+			'add_post_label'   => 'Add New',
+			'add_media_label'  => 'Add New',
+			'autoload_on'      => 'yes',
+			'autoload_off'     => 'no',
+		),
+		'6.8' => array(
+			'theme'            => 'twentytwentyfive',
+			'theme_name'       => 'Twenty Twenty-Five',
+			'akismet_name'     => 'Akismet Anti-spam: Spam Protection',
+			'add_post_label'   => 'Add Post',
+			'add_media_label'  => 'Add Media File',
+			// WordPress 6.6 stores an explicit autoload choice as on/off, no longer yes/no.
+			'autoload_on'      => 'on',
+			'autoload_off'     => 'off',
+		),
+	);
+
+	/**
+	 * The branch of the WordPress under test ("6.1", "6.8").
+	 */
+	protected static function wordpress_branch(): string {
+		return implode( '.', array_slice( explode( '.', get_bloginfo( 'version' ) ), 0, 2 ) );
+	}
+
+	/**
+	 * One fact of self::RELEASE_FACTS for the WordPress under test; fails on an unknown release.
+	 *
+	 * @param string $name A key of self::RELEASE_FACTS, e.g. 'theme'.
+	 */
+	protected static function release_fact( string $name ): string {
+		$branch = self::wordpress_branch();
+		if ( ! isset( self::RELEASE_FACTS[ $branch ][ $name ] ) ) {
+			self::fail( "No release fact '{$name}' for WordPress {$branch}: add it to RELEASE_FACTS." );
+		}
+		return self::RELEASE_FACTS[ $branch ][ $name ];
+	}
+
+	/**
+	 * The `autoload` column WordPress writes for an option added with an explicit choice.
+	 *
+	 * @param bool $autoloaded Whether the option was asked to be autoloaded.
+	 */
+	protected static function stored_autoload( bool $autoloaded ): string {
+		return self::release_fact( $autoloaded ? 'autoload_on' : 'autoload_off' );
+	}
+
+	/**
 	 * Creates a user inside the test's transaction.
 	 *
 	 * @param string               $role   A role name.

@@ -15,8 +15,11 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Builds the admin menu the way wp-admin does — core's wp-admin/menu.php, then every
- * plugin's `admin_menu` callbacks — for a user who holds every capability any role on
- * the site has, and derives from that tree what each role can open.
+ * plugin's `admin_menu` callbacks — as a real administrator account (the one who
+ * connected the site, else the first administrator) holding its own capabilities plus
+ * every capability any role on the site has, and derives from that tree what each role
+ * can open. A real account, because plugins add items only for is_super_admin(), a user
+ * ID or the administrator role of a user that exists; an ID-0 user sees none of them.
  *
  * Runs in a REST, XML-RPC or admin-ajax request; every global it touches is restored
  * afterwards. Other plugins' code runs here with those capabilities, so all of it runs in
@@ -92,7 +95,9 @@ final class Admin_Menu_Snapshot {
 		$quarantine = new Capture_Quarantine();
 		$quarantine->enter();
 		try {
-			$raw     = $this->capture( $quarantine );
+			// The capture user is a real account the active profile may target: the menu is
+			// captured as it is without any profile, so the capability guard stands aside.
+			$raw     = Menu_Capability_Guard::aside( fn () => $this->capture( $quarantine ) );
 			$full    = $this->tree( $raw['menu'], $raw['submenu'] );
 			$by_role = array();
 			foreach ( wp_roles()->role_objects as $name => $role ) {
@@ -108,6 +113,18 @@ final class Admin_Menu_Snapshot {
 			'by_role'  => $by_role,
 			'warnings' => $this->warnings,
 		);
+	}
+
+	/**
+	 * The slug of the submenu item at `$key` under `$parent` in this request's capture (''
+	 * when there is none): other plugins' settings name submenu items by that key.
+	 *
+	 * @param string $parent The parent's slug.
+	 * @param string $key    The item's key in the global $submenu.
+	 */
+	public static function captured_submenu_slug( string $parent, string $key ): string {
+		$item = self::$first_capture['submenu'][ $parent ][ $key ] ?? null;
+		return is_array( $item ) && isset( $item[2] ) ? self::slug( $item[2] ) : '';
 	}
 
 	/**
@@ -168,7 +185,7 @@ final class Admin_Menu_Snapshot {
 		$GLOBALS['plugin_page']  = null;
 		$GLOBALS['typenow']      = '';
 		$GLOBALS['taxnow']       = '';
-		$GLOBALS['current_user'] = $this->user_with_every_capability();
+		$GLOBALS['current_user'] = $this->capture_user();
 
 		$captured = array(
 			'menu'    => array(),
@@ -200,17 +217,86 @@ final class Admin_Menu_Snapshot {
 	}
 
 	/**
-	 * An in-memory user (never saved, ID 0: no real account) holding every capability some
-	 * role holds, and nothing else, so the captured menu has every item some role can open.
-	 * It has the administrator role, as plugins that look at roles expect, only where that
-	 * role exists.
+	 * The user the menu is built for: a real administrator account (administrator_account())
+	 * as loaded from the database — its ID, login, roles and own capabilities, so that
+	 * is_super_admin(), get_current_user_id() and current_user_can( 'administrator' ) answer
+	 * as in wp-admin — with every capability some role holds added, so that the menu also
+	 * has the items of roles holding capabilities the administrator lacks. The object is
+	 * this capture's own (get_userdata() builds a new one); nothing is written to the
+	 * account. Without any administrator account: an in-memory user, as before.
 	 */
-	private function user_with_every_capability(): WP_User {
-		$user    = new WP_User();
+	private function capture_user(): WP_User {
+		$admin = self::administrator_account();
+		if ( ! $admin ) {
+			$this->warnings[] = 'The site has no administrator account: the menu was built for a user holding every role\'s capabilities, so items a plugin adds only for a real administrator are missing.';
+			return $this->user_with_every_capability();
+		}
+		$admin->allcaps = array_merge( self::every_role_capability(), array_filter( (array) $admin->allcaps ) );
+		return $admin;
+	}
+
+	/**
+	 * The administrator whose wp-admin the menu is: the one who connected the site (option
+	 * handoff_companion_connection, `connected_by`) while still an administrator (or a
+	 * network super admin), else the administrator with the lowest ID, else (multisite)
+	 * the first super admin; null when there is none. Reads only.
+	 */
+	private static function administrator_account(): ?WP_User {
+		$connection = get_option( Options::CONNECTION );
+		$by         = is_array( $connection ) && isset( $connection['connected_by'] ) ? (int) $connection['connected_by'] : 0;
+		$user       = $by > 0 ? get_userdata( $by ) : false;
+		if ( $user instanceof WP_User && self::is_administrator( $user ) ) {
+			return $user;
+		}
+		$ids  = get_users(
+			array(
+				'role'    => 'administrator',
+				'number'  => 1,
+				'orderby' => 'ID',
+				'order'   => 'ASC',
+				'fields'  => 'ID',
+			)
+		);
+		$user = $ids ? get_userdata( (int) $ids[0] ) : false;
+		if ( ! $user && is_multisite() ) {
+			$logins = get_super_admins();
+			$user   = $logins ? get_user_by( 'login', (string) reset( $logins ) ) : false;
+		}
+		// A user still holding a removed administrator role is no administrator in wp-admin.
+		return $user instanceof WP_User && self::is_administrator( $user ) ? $user : null;
+	}
+
+	/**
+	 * Whether a user is an administrator of this site or a network super admin.
+	 *
+	 * @param WP_User $user The user.
+	 */
+	private static function is_administrator( WP_User $user ): bool {
+		return in_array( 'administrator', (array) $user->roles, true ) || ( is_multisite() && is_super_admin( $user->ID ) );
+	}
+
+	/**
+	 * Every capability some role holds (granted ones only).
+	 *
+	 * @return array<string, bool>
+	 */
+	private static function every_role_capability(): array {
 		$allcaps = array( 'exist' => true );
 		foreach ( wp_roles()->role_objects as $role ) {
 			$allcaps = array_merge( $allcaps, array_filter( (array) $role->capabilities ) );
 		}
+		return $allcaps;
+	}
+
+	/**
+	 * An in-memory user (never saved, ID 0: no real account) holding every capability some
+	 * role holds, and nothing else, for a site without any administrator account. It has
+	 * the administrator role, as plugins that look at roles expect, only where that role
+	 * exists.
+	 */
+	private function user_with_every_capability(): WP_User {
+		$user    = new WP_User();
+		$allcaps = self::every_role_capability();
 		$user->roles = array();
 		$user->caps  = array();
 		if ( wp_roles()->is_role( 'administrator' ) ) {

@@ -44,6 +44,8 @@ final class Inventory {
 			'roles'          => self::roles( $user_counts ),
 			'users'          => self::users( $user_counts ),
 			'admin_menu'     => ( new Admin_Menu_Snapshot() )->take(),
+			// After the snapshot: some plugins' rules name submenu items by its keys.
+			'menu_restrictions' => Menu_Restriction_Plugins::detect(),
 		);
 	}
 

@@ -123,6 +123,28 @@ final class Menu_Capability_Guard {
 	}
 
 	/**
+	 * Runs $work with the guard's capability filters standing aside (nothing withheld or
+	 * denied by object, no plan computed): the menu snapshot builds the menu as a real
+	 * administrator account, which the active profile may target, and must see the menu
+	 * as it is without any profile.
+	 *
+	 * @param callable $work What to run.
+	 * @return mixed What $work returned.
+	 */
+	public static function aside( callable $work ) {
+		$guard = self::$active;
+		if ( ! $guard || $guard->computing ) {
+			return $work();
+		}
+		$guard->computing = true;
+		try {
+			return $work();
+		} finally {
+			$guard->computing = false;
+		}
+	}
+
+	/**
 	 * Unhooks and forgets the guard (tests; a profile change within a request).
 	 */
 	public static function stop(): void {

@@ -55,8 +55,10 @@ final class Plugin {
 	 */
 	private static function may_sign_someone_in(): bool {
 		// phpcs:disable WordPress.Security.ValidatedSanitizedInput -- only tested for presence.
-		$credentials = isset( $_SERVER['HTTP_AUTHORIZATION'] ) || isset( $_SERVER['REDIRECT_HTTP_AUTHORIZATION'] )
-			|| isset( $_SERVER['PHP_AUTH_USER'] )
+		// Not empty, not just set: WordPress's own .htaccess rule on Apache
+		// ([E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]) sets it, empty, on every request.
+		$credentials = ! empty( $_SERVER['HTTP_AUTHORIZATION'] ) || ! empty( $_SERVER['REDIRECT_HTTP_AUTHORIZATION'] )
+			|| ! empty( $_SERVER['PHP_AUTH_USER'] )
 			|| ( defined( 'LOGGED_IN_COOKIE' ) && isset( $_COOKIE[ LOGGED_IN_COOKIE ] ) )
 			|| ( defined( 'AUTH_COOKIE' ) && isset( $_COOKIE[ AUTH_COOKIE ] ) )
 			|| ( defined( 'SECURE_AUTH_COOKIE' ) && isset( $_COOKIE[ SECURE_AUTH_COOKIE ] ) );

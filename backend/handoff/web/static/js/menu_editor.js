@@ -931,7 +931,68 @@
       return el("li", {}, [d.title + " ", el("code", { class: "muted", text: d.slug }), " → " + d.policy]);
     }), section("Warnings", data.warnings, function (w) {
       return el("li", { class: "df-warning", text: w });
-    })].forEach(function (node) { if (node) { box.appendChild(node); } });
+    }), enforcementNode(data.enforcement)].forEach(function (node) { if (node) { box.appendChild(node); } });
+  }
+
+  // After a push: what the site reports it closes now, above the comparison.
+  function drawPushed(result) {
+    var box = byId("df-pushed");
+    box.textContent = "";
+    if (result.unchanged || !result.enforcement) { return; }
+    box.appendChild(el("p", { class: "df-head", text: "Pushed as version " + result.version + ". What the site reports it closes now:" }));
+    box.appendChild(enforcementNode(result.enforcement));
+  }
+
+  // The site's enforcement report: per denied item and target, each door ✔ closed, ✘ open
+  // or ? unknown, then why each door not closed stays so (the same table as `menu diff`).
+  var DOORS = [["screen", "Screen"], ["rest", "REST"], ["admin_ajax", "admin-ajax"], ["admin_post", "admin-post"], ["xmlrpc", "XML-RPC"]];
+  var MARKS = { closed: ["✔", "df-closed", "closed"], open: ["✘", "df-open", "open"], unknown: ["?", "df-unknown", "unknown"] };
+
+  function itemLabel(item) {
+    var path = item.parent ? item.parent + " › " + item.slug : item.slug;
+    var title = item.title || deniedTitle(item);
+    return title && title !== item.slug ? title + " (" + path + ")" : path;
+  }
+
+  function doorCell(door) {
+    var mark = MARKS[door.status] || MARKS.unknown;
+    return el("td", { class: "df-door " + mark[1] }, [el("span", { "aria-hidden": "true", text: mark[0] }),
+                                                     el("span", { class: "sr-only", text: mark[2] })]);
+  }
+
+  function enforcementNode(report) {
+    if (!report) { return null; }
+    var wrap = el("div", { class: "df-section df-enforcement" }, [el("h3", { text: "What “denied” closes, door by door" })]);
+    if (!report.reported) {
+      wrap.appendChild(el("p", { class: "df-warning", text: "Enforcement: " + report.note + "." }));
+      return wrap;
+    }
+    if (!report.items.length) {
+      wrap.appendChild(el("p", { class: "muted", text: "The profile denies nothing on this site." }));
+      return wrap;
+    }
+    wrap.appendChild(el("p", { class: "df-head", text: "Enforcement: " + report.summary + "." }));
+    var rows = [], reasons = [];
+    report.items.forEach(function (item) {
+      var label = itemLabel(item);
+      item.targets.forEach(function (target) {
+        rows.push(el("tr", {}, [el("th", { scope: "row", text: label }), el("td", { text: target.target })].concat(
+          DOORS.map(function (door) { return doorCell(target.doors[door[0]]); }))));
+        DOORS.forEach(function (door) {
+          var d = target.doors[door[0]];
+          if (d.status !== "closed") {
+            reasons.push(el("li", { class: (MARKS[d.status] || MARKS.unknown)[1] }, [
+              (MARKS[d.status] || MARKS.unknown)[0] + " " + label + ", " + target.target + ", " + door[1] + ": " + (d.reason || "no reason given")]));
+          }
+        });
+      });
+    });
+    var head = el("tr", {}, [el("th", { scope: "col", text: "Denied item" }), el("th", { scope: "col", text: "For" })].concat(
+      DOORS.map(function (door) { return el("th", { scope: "col", text: door[1] }); })));
+    wrap.appendChild(el("table", { class: "df-doors" }, [el("caption", { class: "muted", text: "✔ closed · ✘ open · ? unknown" }),
+                                                         el("thead", {}, [head]), el("tbody", {}, rows)]));
+    if (reasons.length) { wrap.appendChild(el("ul", { class: "df-list df-reasons" }, reasons)); }
+    return wrap;
   }
 
   function runDiff() {
@@ -961,11 +1022,14 @@
       changed();
       var text = result.unchanged ? "The site already had this profile (version " + result.version + "); nothing was sent."
         : "Pushed to " + model.site + " as version " + result.version + " (" + result.hash.slice(0, 12) + ").";
+      drawPushed(result);
       if (byId("tab-changes").getAttribute("aria-selected") === "true") { runDiff(); }
       else { byId("df-result").textContent = ""; }
       var summary = byId("onsite-summary");
       if (summary) { summary.textContent = (draft.name || "(unnamed)") + " · v" + result.version + " · " + result.hash.slice(0, 12); }
-      status(result.warnings.length ? "warning" : "ok", [text, result.warnings.length ? el("ul", {}, result.warnings.map(function (w) {
+      var enforced = result.enforcement ? " Enforcement: " + (result.enforcement.reported ? result.enforcement.summary : result.enforcement.note) +
+        " (details under Changes)." : "";
+      status(result.warnings.length ? "warning" : "ok", [text + enforced, result.warnings.length ? el("ul", {}, result.warnings.map(function (w) {
         return el("li", { text: w });
       })) : null]);
     });

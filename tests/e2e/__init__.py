@@ -1,0 +1,1 @@
+"""Browser tests: a package, so its modules may share a basename with a unit test module."""
