@@ -81,19 +81,9 @@ final class Menu_Profile_Api {
 		$errors   = array();
 		$profile  = self::profile_arg( $profile, $errors );
 		$replaces = self::version_arg( $replaces_version, 'replaces_version', $errors );
-		if ( $profile instanceof WP_Error ) {
-			return $profile;
-		}
-		if ( $profile ) {
-			$size = Menu_Profile_Validator::size( $profile );
-			if ( $size > Menu_Profile_Validator::MAX_BYTES ) {
-				return self::too_large( $size );
-			}
-			$result = ( new Menu_Profile_Validator() )->validate( $profile );
-			$errors = array_merge( $errors, $result['errors'] );
-		}
-		if ( $errors || ! $profile ) {
-			return self::invalid( $errors );
+		$result = self::validation( $profile, $errors );
+		if ( $result instanceof WP_Error ) {
+			return $result;
 		}
 		$answer = Idempotency::once(
 			$key,
@@ -114,6 +104,34 @@ final class Menu_Profile_Api {
 	}
 
 	/**
+	 * The validator's result for a decoded profile, or the refusal a PUT and a report both
+	 * answer: the decoding error, too large, or every problem found (with `$errors` from
+	 * the other arguments).
+	 *
+	 * @param array<string, mixed>|WP_Error|null    $profile The profile from profile_arg().
+	 * @param array<int, array<string, string>> $errors  Problems of the other arguments.
+	 * @return array{errors: array<int, mixed>, warnings: array<int, mixed>}|WP_Error
+	 */
+	private static function validation( $profile, array $errors ) {
+		if ( $profile instanceof WP_Error ) {
+			return $profile;
+		}
+		$result = array(
+			'errors'   => array(),
+			'warnings' => array(),
+		);
+		if ( $profile ) {
+			$size = Menu_Profile_Validator::size( $profile );
+			if ( $size > Menu_Profile_Validator::MAX_BYTES ) {
+				return self::too_large( $size );
+			}
+			$result = ( new Menu_Profile_Validator() )->validate( $profile );
+			$errors = array_merge( $errors, $result['errors'] );
+		}
+		return $errors || ! $profile ? self::invalid( $errors ) : $result;
+	}
+
+	/**
 	 * POST /menu-profile/report: what a profile would close, door by door, computed on
 	 * this site without storing it. Validated as a PUT is.
 	 *
@@ -123,19 +141,9 @@ final class Menu_Profile_Api {
 	public static function report( $profile ) {
 		$errors  = array();
 		$profile = self::profile_arg( $profile, $errors );
-		if ( $profile instanceof WP_Error ) {
-			return $profile;
-		}
-		if ( $profile ) {
-			$size = Menu_Profile_Validator::size( $profile );
-			if ( $size > Menu_Profile_Validator::MAX_BYTES ) {
-				return self::too_large( $size );
-			}
-			$result = ( new Menu_Profile_Validator() )->validate( $profile );
-			$errors = array_merge( $errors, $result['errors'] );
-		}
-		if ( $errors || ! $profile ) {
-			return self::invalid( $errors );
+		$result = self::validation( $profile, $errors );
+		if ( $result instanceof WP_Error ) {
+			return $result;
 		}
 		return self::with_enforcement( array( 'warnings' => $result['warnings'] ), $profile, false );
 	}
